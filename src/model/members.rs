@@ -1,0 +1,110 @@
+//! Administrator–member relationships (MEMBER-*) and Security Hub invitations (INV-*).
+//!
+//! A member record is keyed by (administrator, member, Region). It is stored on the member's side
+//! (`ArState::memberships`, usually zero or one entry) and indexed on the administrator's side by a
+//! roster per (administrator, Region) that also keeps the counts QUOTA-1 and QUOTA-2 need, so
+//! neither direction requires scanning the organization.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::ids::AccountIdx;
+use super::time::SimTime;
+
+/// Relationship type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MemberType {
+    /// Managed through AWS Organizations.
+    Organization,
+    /// Managed by invitation.
+    Invitation,
+}
+
+/// `MemberStatus` (MEMBER-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum MemberStatus {
+    /// Added by the administrator, not yet invited.
+    Created,
+    /// Invitation sent, no answer yet.
+    Invited,
+    /// Active member.
+    Enabled,
+    /// The administrator disassociated the member.
+    Removed,
+    /// The member disassociated itself or declined.
+    Resigned,
+    /// Record deleted; only ever shown in the event log and to the former member (MEMBER-9).
+    Deleted,
+    /// Enable attempt while the account was suspended (MEMBER-7).
+    AccountSuspended,
+    // MEMBER-15 MODEL CHOICE: the legacy `Associated` status is never produced, so it has no variant.
+}
+
+impl MemberStatus {
+    /// The API spelling.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            MemberStatus::Created => "Created",
+            MemberStatus::Invited => "Invited",
+            MemberStatus::Enabled => "Enabled",
+            MemberStatus::Removed => "Removed",
+            MemberStatus::Resigned => "Resigned",
+            MemberStatus::Deleted => "Deleted",
+            MemberStatus::AccountSuspended => "AccountSuspended",
+        }
+    }
+
+    /// Parses the API spelling.
+    pub fn parse(text: &str) -> Option<MemberStatus> {
+        [
+            MemberStatus::Created,
+            MemberStatus::Invited,
+            MemberStatus::Enabled,
+            MemberStatus::Removed,
+            MemberStatus::Resigned,
+            MemberStatus::Deleted,
+            MemberStatus::AccountSuspended,
+        ]
+        .into_iter()
+        .find(|s| s.api_name() == text)
+    }
+
+    /// Whether the record counts toward the member quota (ORGCFG-4 MODEL CHOICE).
+    pub fn counts_toward_quota(self) -> bool {
+        matches!(self, MemberStatus::Enabled | MemberStatus::Created | MemberStatus::Invited)
+    }
+}
+
+/// One administrator–member record in one Region (the Region is implied by where it is stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRecord {
+    /// The administrator account.
+    pub administrator: AccountIdx,
+    /// Organization or invitation.
+    pub member_type: MemberType,
+    /// Current status.
+    pub status: MemberStatus,
+    /// Email given to `CreateMembers`.
+    pub email: Option<Arc<str>>,
+    /// The invitation, while one exists (pending, or accepted and still acceptable after a
+    /// resignation — MEMBER-8).
+    pub invitation_id: Option<Arc<str>>,
+    /// When the last invitation was sent.
+    pub invited_at: Option<SimTime>,
+    /// When the record last changed.
+    pub updated_at: SimTime,
+}
+
+/// An administrator's records in one Region and their counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roster {
+    /// Members with a record (any status); shared between cloned worlds until written.
+    pub members: Arc<BTreeSet<AccountIdx>>,
+    /// Records in `Enabled`, `Created` or `Invited` (QUOTA-1, ORGCFG-4).
+    pub counted: u32,
+    /// Of those, invitation-type records (QUOTA-2).
+    pub invitation_counted: u32,
+    /// Records in `Enabled`.
+    pub enabled: u32,
+}
