@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use hubsim::model::{AccountId, Region, SimDuration, SimTime, WorldBuilder};
-use hubsim::rules::{self, describe, Call, Operation};
+use hubsim::rules::{self, Call, Operation, describe};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = |text: &str| AccountId::parse(text).expect("valid id");
@@ -19,17 +19,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let home = world.regions.idx_of_code("us-east-1").unwrap();
     let root = world.org.nodes[0].aws_id.to_string();
     let steps: Vec<(&str, serde_json::Value)> = vec![
-        ("111111111111", serde_json::json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"})),
-        ("222222222222", serde_json::json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"})),
-        ("222222222222", serde_json::json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false,
-            "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}})),
-        ("222222222222", serde_json::json!({"Operation": "CreateConfigurationPolicy", "Name": "baseline",
+        (
+            "111111111111",
+            serde_json::json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"}),
+        ),
+        (
+            "222222222222",
+            serde_json::json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"}),
+        ),
+        (
+            "222222222222",
+            serde_json::json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false,
+            "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}}),
+        ),
+        (
+            "222222222222",
+            serde_json::json!({"Operation": "CreateConfigurationPolicy", "Name": "baseline",
             "ConfigurationPolicy": {"SecurityHub": {"ServiceEnabled": true,
                 "EnabledStandardIdentifiers": ["aws-foundational-security-best-practices/v/1.0.0"],
-                "SecurityControlsConfiguration": {"DisabledSecurityControlIdentifiers": []}}}})),
-        ("222222222222", serde_json::json!({"Operation": "StartConfigurationPolicyAssociation",
-            "ConfigurationPolicyIdentifier": "baseline-id", "Target": {"RootId": root}})),
-        ("111111111111", serde_json::json!({"Operation": "DisableAWSServiceAccess", "ServicePrincipal": "securityhub.amazonaws.com"})),
+                "SecurityControlsConfiguration": {"DisabledSecurityControlIdentifiers": []}}}}),
+        ),
+        (
+            "222222222222",
+            serde_json::json!({"Operation": "StartConfigurationPolicyAssociation",
+            "ConfigurationPolicyIdentifier": "baseline-id", "Target": {"RootId": root}}),
+        ),
+        (
+            "111111111111",
+            serde_json::json!({"Operation": "DisableAWSServiceAccess", "ServicePrincipal": "securityhub.amazonaws.com"}),
+        ),
     ];
     let mut now = SimTime::ZERO;
     let mut policy_id = String::new();
