@@ -6,5 +6,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod model;
 pub mod rules;
+pub mod sim;
+pub mod timeline;
+pub mod workload;

@@ -106,8 +106,9 @@ pub struct ArState {
     /// Whether AWS Config is recording (decides whether control findings would be generated, and
     /// ASSOC-16c).
     pub config_recording: bool,
-    /// Records in which this account is the member, one per administrator.
-    pub memberships: Vec<MemberRecord>,
+    /// Records in which this account is the member, one per administrator (almost always at most
+    /// one, so it is stored inline).
+    pub memberships: smallvec::SmallVec<[MemberRecord; 1]>,
     /// Central-configuration result.
     pub association: ArAssociation,
 }

@@ -5,7 +5,6 @@
 //! roster per (administrator, Region) that also keeps the counts QUOTA-1 and QUOTA-2 need, so
 //! neither direction requires scanning the organization.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::ids::AccountIdx;
@@ -96,11 +95,12 @@ pub struct MemberRecord {
     pub updated_at: SimTime,
 }
 
-/// An administrator's records in one Region and their counts.
+/// The counts of an administrator's records in one Region. The records themselves live with the
+/// members; `World::members_of` finds them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roster {
-    /// Members with a record (any status); shared between cloned worlds until written.
-    pub members: Arc<BTreeSet<AccountIdx>>,
+    /// Records in any status.
+    pub total: u32,
     /// Records in `Enabled`, `Created` or `Invited` (QUOTA-1, ORGCFG-4).
     pub counted: u32,
     /// Of those, invitation-type records (QUOTA-2).

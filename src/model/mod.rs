@@ -219,13 +219,22 @@ impl World {
     pub fn rosters(&self) -> impl Iterator<Item = (&(AccountIdx, RegionIdx), &Roster)> {
         self.rosters.iter()
     }
+    /// The accounts that have a record with `admin` in `region`, in index order. Scans the accounts
+    /// (only when the administrator has records): rosters keep counts, not lists, so that enrolling
+    /// a member costs the same in an organization of 10 or 10,000.
+    pub fn members_of(&self, admin: AccountIdx, region: RegionIdx) -> Vec<AccountIdx> {
+        if !self.has_members(admin, region) {
+            return Vec::new();
+        }
+        self.account_indices().filter(|m| self.record(admin, *m, region).is_some()).collect()
+    }
     /// Whether `admin` has reached QUOTA-1 in `region`.
     pub fn member_limit_reached(&self, admin: AccountIdx, region: RegionIdx) -> bool {
         self.roster(admin, region).is_some_and(|r| r.counted >= self.limits.members_per_admin)
     }
     /// Whether `account` is an administrator of anyone in `region` (has records as administrator).
     pub fn has_members(&self, account: AccountIdx, region: RegionIdx) -> bool {
-        self.roster(account, region).is_some_and(|r| !r.members.is_empty())
+        self.roster(account, region).is_some_and(|r| r.total > 0)
     }
 
     // ---- central configuration --------------------------------------------------------------
@@ -349,7 +358,6 @@ impl World {
         let admin = record.administrator;
         let previous = self.take_record(region, admin, member);
         let roster = self.rosters.entry((admin, region)).or_default();
-        Arc::make_mut(&mut roster.members).insert(member);
         Self::count(roster, &record, 1);
         let _ = previous;
         self.ar_mut(member, region).memberships.push(record);
@@ -366,9 +374,8 @@ impl World {
         let position = memberships.iter().position(|r| r.administrator == admin)?;
         let record = memberships.remove(position);
         let roster = self.rosters.get_mut(&(admin, region)).expect("a record always has a roster entry");
-        Arc::make_mut(&mut roster.members).remove(&member);
         Self::count(roster, &record, -1);
-        if roster.members.is_empty() {
+        if roster.total == 0 {
             self.rosters.remove(&(admin, region));
         }
         Some(record)
@@ -376,6 +383,7 @@ impl World {
 
     fn count(roster: &mut Roster, record: &MemberRecord, delta: i64) {
         let apply = |n: &mut u32| *n = (*n as i64 + delta) as u32;
+        apply(&mut roster.total);
         if record.status.counts_toward_quota() {
             apply(&mut roster.counted);
             if record.member_type == MemberType::Invitation {

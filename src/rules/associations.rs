@@ -361,8 +361,8 @@ fn failure_reason(
             ),
         ));
     }
-    if let Some(roster) = w.roster(account, region) {
-        let foreign = roster.members.iter().any(|m| {
+    if w.has_members(account, region) {
+        let foreign = w.members_of(account, region).iter().any(|m| {
             w.record(account, *m, region).is_some_and(|r| r.member_type == MemberType::Invitation)
                 && matches!(w.account(*m).placement, Placement::Outside(_))
         });
@@ -458,7 +458,9 @@ pub(super) fn apply_policy_work(
             },
         );
         settle_node(tx, parent, true);
-        return Ok(json!({ "AssociationStatus": "FAILED", "AssociationStatusMessage": message }));
+        // The result is in the effects (ASSOC-13); work responses stay empty, so that the 170,000
+        // account-Regions of a root policy allocate no response.
+        return Ok(Value::Null);
     }
     let mut failed_message = None;
     if content.service_enabled {
@@ -532,10 +534,7 @@ pub(super) fn apply_policy_work(
         },
     );
     settle_node(tx, parent, failed_message.is_some());
-    Ok(match failed_message {
-        Some(message) => json!({ "AssociationStatus": "FAILED", "AssociationStatusMessage": message }),
-        None => json!({ "AssociationStatus": "SUCCESS" }),
-    })
+    Ok(Value::Null)
 }
 
 /// POLICY-2: the controls a policy's list disables, before CTRL-3.

@@ -40,11 +40,11 @@ pub struct Call {
 impl Call {
     /// A call by an account.
     pub fn by(caller: AccountId, region: RegionIdx, operation: Operation) -> Call {
-        Call { caller: Caller::Account(caller), region, op: Op::Api(operation), iam_deny: false }
+        Call { caller: Caller::Account(caller), region, op: Op::Api(Box::new(operation)), iam_deny: false }
     }
     /// An event caused by AWS itself.
     pub fn by_aws(region: RegionIdx, operation: Operation) -> Call {
-        Call { caller: Caller::Service, region, op: Op::Api(operation), iam_deny: false }
+        Call { caller: Caller::Service, region, op: Op::Api(Box::new(operation)), iam_deny: false }
     }
     /// Follow-up work of the service.
     pub fn work(region: RegionIdx, work: ServiceWork) -> Call {
@@ -62,8 +62,9 @@ impl Call {
 /// An API operation or a piece of service work.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
-    /// An operation of an AWS API (or an AWS-caused event).
-    Api(Operation),
+    /// An operation of an AWS API (or an AWS-caused event); boxed, because operations are large
+    /// and follow-up work, which is most of a run, is small.
+    Api(Box<Operation>),
     /// Follow-up work emitted by an earlier call.
     Work(ServiceWork),
 }

@@ -59,8 +59,7 @@ pub(super) fn disable_hub(tx: &mut Tx, account: AccountIdx, region: RegionIdx, r
     for admin in as_member {
         purge_record(tx, region, admin, account, RuleId::MEMBER_8);
     }
-    let as_admin: Vec<AccountIdx> =
-        tx.w().roster(account, region).map(|r| r.members.iter().copied().collect()).unwrap_or_default();
+    let as_admin: Vec<AccountIdx> = tx.w().members_of(account, region);
     for member in as_admin {
         purge_record(tx, region, account, member, RuleId::MEMBER_8);
     }
@@ -93,7 +92,7 @@ pub(super) fn set_record(
         invited_at: previous.as_ref().and_then(|p| p.invited_at),
         updated_at: tx.now,
     };
-    tx.emit(rule, Change::MemberRecord { region, member, record });
+    tx.emit(rule, Change::MemberRecord { region, member, record: Box::new(record) });
 }
 
 /// Makes `member` an organization-type `Enabled` member of `admin` (MEMBER-2), enabling its hub
@@ -217,8 +216,7 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
 /// LIFE-9: the administrator of one Region is removed: its organization-type records there are
 /// dissolved (invitation records kept) and the Region's ORGCFG record is deleted.
 pub(super) fn remove_admin_in_region(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, rule: RuleId) {
-    let members: Vec<AccountIdx> =
-        tx.w().roster(admin, region).map(|r| r.members.iter().copied().collect()).unwrap_or_default();
+    let members: Vec<AccountIdx> = tx.w().members_of(admin, region);
     for member in members {
         let record = tx.w().record(admin, member, region).expect("roster lists existing records");
         if record.member_type == MemberType::Organization {
@@ -255,7 +253,7 @@ pub(super) fn trusted_access_cleanup(tx: &mut Tx) {
             .w()
             .rosters()
             .filter(|((_, r), _)| *r == region)
-            .map(|((admin, _), roster)| (*admin, roster.members.iter().copied().collect()))
+            .map(|((admin, _), _)| (*admin, tx.w().members_of(*admin, region)))
             .collect();
         let admin_here = tx.w().sh_admin(region);
         for (admin, members) in rosters {

@@ -160,7 +160,7 @@ pub enum Change {
     MemberRecord {
         region: RegionIdx,
         member: AccountIdx,
-        record: MemberRecord,
+        record: Box<MemberRecord>,
     },
     MemberRecordPurged {
         region: RegionIdx,
@@ -211,6 +211,52 @@ pub enum Change {
         node: NodeIdx,
         status: Option<NodeAssociationStatus>,
     },
+}
+
+impl Change {
+    /// The variant name, e.g. `MemberRecord` (for JSON output and counters).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::TrustedAccess { .. } => "TrustedAccess",
+            Change::AccountManagementTrustedAccess { .. } => "AccountManagementTrustedAccess",
+            Change::DelegatedAdministratorRegistered { .. } => "DelegatedAdministratorRegistered",
+            Change::DelegatedAdministratorDeregistered { .. } => "DelegatedAdministratorDeregistered",
+            Change::AccountCreated { .. } => "AccountCreated",
+            Change::AccountJoined { .. } => "AccountJoined",
+            Change::AccountLeft { .. } => "AccountLeft",
+            Change::AccountMoved { .. } => "AccountMoved",
+            Change::AccountStateChanged { .. } => "AccountStateChanged",
+            Change::OrganizationalUnitCreated { .. } => "OrganizationalUnitCreated",
+            Change::OrganizationalUnitDeleted { .. } => "OrganizationalUnitDeleted",
+            Change::HandshakeOpened { .. } => "HandshakeOpened",
+            Change::HandshakeStateChanged { .. } => "HandshakeStateChanged",
+            Change::RegionOptStatusChanged { .. } => "RegionOptStatusChanged",
+            Change::ConfigRecording { .. } => "ConfigRecording",
+            Change::HubEnabled { .. } => "HubEnabled",
+            Change::HubDisabled { .. } => "HubDisabled",
+            Change::StandardsStatus { .. } => "StandardsStatus",
+            Change::ControlsDisabled { .. } => "ControlsDisabled",
+            Change::ControlParameters { .. } => "ControlParameters",
+            Change::HubSettings { .. } => "HubSettings",
+            Change::AdministratorDesignated { .. } => "AdministratorDesignated",
+            Change::AdministratorRemovalStarted { .. } => "AdministratorRemovalStarted",
+            Change::AdministratorRemoved { .. } => "AdministratorRemoved",
+            Change::OrganizationConfiguration { .. } => "OrganizationConfiguration",
+            Change::MemberRecord { .. } => "MemberRecord",
+            Change::MemberRecordPurged { .. } => "MemberRecordPurged",
+            Change::AggregatorSet { .. } => "AggregatorSet",
+            Change::AggregatorDeleted { .. } => "AggregatorDeleted",
+            Change::CentralConfigurationRequested { .. } => "CentralConfigurationRequested",
+            Change::CentralConfigurationEnabled => "CentralConfigurationEnabled",
+            Change::CentralConfigurationEnded => "CentralConfigurationEnded",
+            Change::PolicyStored { .. } => "PolicyStored",
+            Change::PolicyDeleted { .. } => "PolicyDeleted",
+            Change::AssociationApplied { .. } => "AssociationApplied",
+            Change::AssociationRemoved { .. } => "AssociationRemoved",
+            Change::AccountRegionAssociation { .. } => "AccountRegionAssociation",
+            Change::NodeAssociationStatus { .. } => "NodeAssociationStatus",
+        }
+    }
 }
 
 /// Applies one change. The only place that mutates a `World`.
@@ -378,7 +424,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         Change::OrganizationConfiguration { region, config } => {
             world.region_org[region.index()].config = config.clone()
         }
-        Change::MemberRecord { region, member, record } => world.put_record(*region, *member, record.clone()),
+        Change::MemberRecord { region, member, record } => world.put_record(*region, *member, (**record).clone()),
         Change::MemberRecordPurged { region, administrator, member, .. } => {
             let removed = world.take_record(*region, *administrator, *member);
             assert!(removed.is_some(), "MEMBER-8: purging a record that exists");

@@ -267,27 +267,33 @@ fn json_name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
+/// The role of the caller at the moment of the call: `management`, `admin` (the delegated or
+/// Region's Security Hub administrator) or `member` (any other organization account).
+pub fn role(w: &World, call: &Call) -> Option<&'static str> {
+    let Caller::Account(id) = call.caller else { return None };
+    let idx = w.account_idx(id)?;
+    if w.is_management(idx) {
+        Some("management")
+    } else if w.org.delegated_admin == Some(idx) || w.sh_admin(call.region) == Some(idx) {
+        Some("admin")
+    } else if w.in_org(idx) {
+        Some("member")
+    } else {
+        None
+    }
+}
+
 /// The caller as a timeline shows it, with its role where it has one.
 pub fn caller(w: &World, call: &Call) -> String {
-    match call.caller {
-        Caller::Service => "aws".to_string(),
-        Caller::Account(id) => {
-            let role = w.account_idx(id).and_then(|idx| {
-                if w.is_management(idx) {
-                    Some("management")
-                } else if w.org.delegated_admin == Some(idx) || w.sh_admin(call.region) == Some(idx) {
-                    Some("admin")
-                } else if w.in_org(idx) {
-                    Some("member")
-                } else {
-                    None
-                }
-            });
-            match role {
-                Some(role) => format!("{id} ({role})"),
-                None => id.to_string(),
-            }
-        }
+    actor_text(call.caller, role(w, call))
+}
+
+/// `111111111111 (management)`, `555555555555` or `aws`.
+pub fn actor_text(caller: Caller, role: Option<&'static str>) -> String {
+    match (caller, role) {
+        (Caller::Service, _) => "aws".to_string(),
+        (Caller::Account(id), Some(role)) => format!("{id} ({role})"),
+        (Caller::Account(id), None) => id.to_string(),
     }
 }
 

@@ -197,8 +197,7 @@ pub(super) fn update_security_hub_configuration(
         );
         // HUB-2 MODEL CHOICE: an administrator's generator reaches its enabled members at once.
         if generator_changed {
-            let members: Vec<AccountIdx> =
-                tx.w().roster(ctx.caller, ctx.region).map(|r| r.members.iter().copied().collect()).unwrap_or_default();
+            let members: Vec<AccountIdx> = tx.w().members_of(ctx.caller, ctx.region);
             for member in members {
                 let enabled = tx
                     .w()

@@ -72,7 +72,7 @@ pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
             updated_at: tx.now,
             ..record
         };
-        tx.emit(RuleId::INV_2, Change::MemberRecord { region: ctx.region, member, record: new });
+        tx.emit(RuleId::INV_2, Change::MemberRecord { region: ctx.region, member, record: Box::new(new) });
     }
     Ok(respond::unprocessed(unprocessed))
 }
@@ -155,7 +155,10 @@ pub(super) fn decline_invitations(tx: &mut Tx, ctx: Ctx, admin_ids: &[AccountId]
                 let record = tx.w().record(admin, ctx.caller, ctx.region).expect("pending").clone();
                 let record =
                     MemberRecord { status: MemberStatus::Resigned, invitation_id: None, updated_at: tx.now, ..record };
-                tx.emit(RuleId::MEMBER_8, Change::MemberRecord { region: ctx.region, member: ctx.caller, record });
+                tx.emit(
+                    RuleId::MEMBER_8,
+                    Change::MemberRecord { region: ctx.region, member: ctx.caller, record: Box::new(record) },
+                );
             }
         }
     }
@@ -174,7 +177,7 @@ pub(super) fn delete_invitations(tx: &mut Tx, ctx: Ctx, member_ids: &[AccountId]
                 // Q-5 / MEMBER-8 MODEL CHOICE: the administrator withdraws it; back to Created.
                 let record =
                     MemberRecord { status: MemberStatus::Created, invitation_id: None, updated_at: tx.now, ..record };
-                tx.emit(RuleId::Q_5, Change::MemberRecord { region: ctx.region, member, record });
+                tx.emit(RuleId::Q_5, Change::MemberRecord { region: ctx.region, member, record: Box::new(record) });
             }
             _ => unprocessed.push(Unprocessed::new(id, "NO_INVITATION", "No pending invitation to this account")),
         }

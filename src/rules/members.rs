@@ -151,7 +151,7 @@ fn create_member(tx: &mut Tx, ctx: Ctx, detail: &AccountDetails, caller_is_org_a
         invited_at: None,
         updated_at: tx.now,
     };
-    tx.emit(RuleId::MEMBER_8, Change::MemberRecord { region, member, record });
+    tx.emit(RuleId::MEMBER_8, Change::MemberRecord { region, member, record: Box::new(record) });
     Ok(())
 }
 
@@ -273,22 +273,16 @@ pub(super) fn list_members(
     // without a record are not listed.
     let only_enabled = only_associated.unwrap_or(true);
     let listed: Vec<AccountIdx> = w
-        .roster(ctx.caller, ctx.region)
-        .map(|r| {
-            r.members
-                .iter()
-                .copied()
-                .filter(|m| {
-                    !only_enabled
-                        || w.record(ctx.caller, *m, ctx.region).is_some_and(|r| r.status == MemberStatus::Enabled)
-                })
-                .collect()
+        .members_of(ctx.caller, ctx.region)
+        .into_iter()
+        .filter(|m| {
+            !only_enabled || w.record(ctx.caller, *m, ctx.region).is_some_and(|r| r.status == MemberStatus::Enabled)
         })
-        .unwrap_or_default();
+        .collect();
     let (page, next) = respond::page(listed, page_size, next_token);
     let members: Vec<Value> = page
         .into_iter()
-        .map(|m| respond::member(w, m, w.record(ctx.caller, m, ctx.region).expect("listed from the roster")))
+        .map(|m| respond::member(w, m, w.record(ctx.caller, m, ctx.region).expect("listed from the records")))
         .collect();
     let mut out = json!({ "Members": members });
     if let Some(next) = next {

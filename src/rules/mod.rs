@@ -41,7 +41,7 @@ use crate::model::{AccountIdx, RegionIdx, SimTime, World};
 
 /// Applies one call to the world and reports what happened.
 pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
-    let mut tx = Tx { world, now, effects: Vec::new(), follow_ups: Vec::new() };
+    let mut tx = Tx { world, now, effects: Vec::with_capacity(6), follow_ups: Vec::new() };
     let result = dispatch(&mut tx, call);
     assert!(
         result.is_ok() || tx.effects.is_empty(),

@@ -125,8 +125,7 @@ pub(super) fn designate(tx: &mut Tx, region: RegionIdx, target: AccountIdx, defa
     tx.emit(RuleId::ADMIN_2, Change::AdministratorDesignated { region, account: target });
     tx.emit(RuleId::ORGCFG_1, Change::OrganizationConfiguration { region, config: Some(OrgConfig::fresh()) });
     // LIFE-18: enabled invitation members that are organization accounts become organization type.
-    let members: Vec<AccountIdx> =
-        tx.w().roster(target, region).map(|r| r.members.iter().copied().collect()).unwrap_or_default();
+    let members: Vec<AccountIdx> = tx.w().members_of(target, region);
     for member in members {
         let record = tx.w().record(target, member, region).expect("roster lists existing records");
         if record.member_type == MemberType::Invitation

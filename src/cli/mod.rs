@@ -1,0 +1,82 @@
+//! The command-line front end: clap types, validation of arguments into run configurations, and
+//! the commands themselves. `main` only turns `run`'s result into an exit code: 0 success, 1 a
+//! check found something (an unmet expectation, a violation), 2 bad input.
+
+mod bench;
+
+use std::fmt;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  hubsim bench lifecycle --members 10000 --regions 17
+  hubsim bench lifecycle --members 1000 --regions 4 --recording full";
+
+/// Seeded discrete-event simulator of AWS Security Hub CSPM across an AWS organization.
+#[derive(Debug, Parser)]
+#[command(name = "hubsim", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure the event loop on a built-in workload and report events per second and memory.
+    Bench(bench::BenchArgs),
+}
+
+/// What a command concluded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Everything held.
+    Success,
+    /// A check found something (exit 1).
+    Failed,
+}
+
+/// A command that could not run (exit 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Timeline recording modes on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RecordingArg {
+    /// Every event.
+    Full,
+    /// Counts only.
+    Summary,
+}
+
+impl From<RecordingArg> for crate::timeline::Recording {
+    fn from(value: RecordingArg) -> Self {
+        match value {
+            RecordingArg::Full => crate::timeline::Recording::Full,
+            RecordingArg::Summary => crate::timeline::Recording::Summary,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Verdict, UsageError> {
+    match cli.command {
+        Command::Bench(args) => bench::run(args),
+    }
+}
+
+/// Peak resident memory of this process in bytes (Linux `VmHWM`), if known.
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

@@ -1,0 +1,250 @@
+//! The discrete-event core: a virtual clock, an event queue ordered by (time, sequence), seeded
+//! randomness per concern, the latency and fault models, and the run loop that applies each event
+//! through the rules engine, schedules its follow-ups and records it.
+//!
+//! The simulator decides *when*; the rules engine decides *what*. It knows nothing of TOML or of
+//! how a workload was produced: callers schedule `Call`s at times and run. Time is `SimTime` only
+//! (never the host clock), and the same world, schedule, configuration and seed always give the
+//! same timeline, whatever else runs on the machine.
+
+pub mod faults;
+pub mod latency;
+pub mod queue;
+pub mod rng;
+
+use rand_chacha::ChaCha8Rng;
+
+pub use faults::FaultModel;
+pub use latency::{DelayRange, LatencyModel, Tail};
+pub use queue::EventQueue;
+
+use crate::model::{SimTime, World};
+use crate::rules::{self, Call, Op, Outcome, describe};
+use crate::timeline::{Entry, Origin, Recording, Timeline};
+
+/// Limits on a run (STYLE §6: a limit on everything).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunLimits {
+    /// Events after this time are not run.
+    pub max_time: SimTime,
+    /// At most this many events are run.
+    pub max_events: u64,
+}
+
+impl Default for RunLimits {
+    fn default() -> Self {
+        // Closures take 90 days (TIME-9); a year covers every built-in delay.
+        RunLimits { max_time: SimTime(400 * 86_400_000), max_events: 50_000_000 }
+    }
+}
+
+/// Everything that configures a run besides the world and the schedule.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Root seed of every random stream.
+    pub seed: u64,
+    /// Follow-up delays.
+    pub latency: LatencyModel,
+    /// Injected faults (off by default).
+    pub faults: FaultModel,
+    /// Limits.
+    pub limits: RunLimits,
+    /// Full timeline or counts only.
+    pub recording: Recording,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 0,
+            latency: LatencyModel::default(),
+            faults: FaultModel::default(),
+            limits: RunLimits::default(),
+            recording: Recording::Full,
+        }
+    }
+}
+
+/// How a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// No event is left.
+    Quiescent,
+    /// The next event is later than the time limit.
+    TimeLimit(SimTime),
+    /// The event limit was reached with events left.
+    EventLimit(u64),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Quiescent => write!(f, "quiescent (no events left)"),
+            Stop::TimeLimit(t) => write!(f, "time limit {t} reached with events left"),
+            Stop::EventLimit(n) => write!(f, "event limit of {n} events reached with events left"),
+        }
+    }
+}
+
+/// One processed event, as observers see it.
+pub struct EventView<'a> {
+    /// Event number (1-based).
+    pub number: u64,
+    /// When it ran.
+    pub at: SimTime,
+    /// The call (with any injected fault flag set).
+    pub call: &'a Call,
+    /// Why it ran.
+    pub origin: Origin,
+    /// What it did.
+    pub outcome: &'a Outcome,
+}
+
+/// Hooks into the run loop: invariant checks run here, after every event with that event's
+/// effects, and once at quiescence.
+pub trait Observer {
+    /// Called after each event is applied.
+    fn after_event(&mut self, _world: &World, _event: &EventView<'_>) {}
+    /// Called when the queue has emptied.
+    fn at_quiescence(&mut self, _world: &World) {}
+}
+
+/// An observer that does nothing.
+pub struct NoObserver;
+impl Observer for NoObserver {}
+
+struct Pending {
+    call: Call,
+    origin: Origin,
+}
+
+/// A simulation: the world, the queue and the record.
+pub struct Simulation {
+    world: World,
+    queue: EventQueue<Pending>,
+    now: SimTime,
+    latency_rng: ChaCha8Rng,
+    fault_rng: ChaCha8Rng,
+    config: SimConfig,
+    timeline: Timeline,
+}
+
+impl Simulation {
+    /// A simulation of `world` with nothing scheduled yet.
+    pub fn new(world: World, config: SimConfig) -> Simulation {
+        Simulation {
+            world,
+            queue: EventQueue::default(),
+            now: SimTime::ZERO,
+            latency_rng: rng::stream(config.seed, rng::Concern::Latency),
+            fault_rng: rng::stream(config.seed, rng::Concern::Faults),
+            timeline: Timeline::new(config.recording),
+            config,
+        }
+    }
+
+    /// Schedules a call as step `index` at time `at` (not earlier than now).
+    pub fn schedule(&mut self, at: SimTime, call: Call, index: usize) {
+        let at = at.max(self.now);
+        self.queue.push(at, Pending { call, origin: Origin::Step { index } });
+    }
+
+    /// The world as it stands.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+    /// Simulated now.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+    /// The record so far.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+    /// Events waiting.
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+    /// The world and the record.
+    pub fn into_parts(self) -> (World, Timeline) {
+        (self.world, self.timeline)
+    }
+
+    /// Runs until quiescence or a limit.
+    pub fn run(&mut self, observer: &mut dyn Observer) -> Stop {
+        match self.run_until(self.config.limits.max_time, observer) {
+            Some(stop) => stop,
+            None if self.queue.is_empty() => {
+                observer.at_quiescence(&self.world);
+                Stop::Quiescent
+            }
+            None => Stop::TimeLimit(self.config.limits.max_time),
+        }
+    }
+
+    /// Runs every event at or before `until`; `Some` if the event limit stopped it first. The clock
+    /// then stands at `until` (or later, if an event ran later).
+    pub fn run_until(&mut self, until: SimTime, observer: &mut dyn Observer) -> Option<Stop> {
+        loop {
+            if self.timeline.summary.events >= self.config.limits.max_events && !self.queue.is_empty() {
+                if self.queue.pop_until(until).map(|s| self.queue.push_back(s)).is_some() {
+                    return Some(Stop::EventLimit(self.config.limits.max_events));
+                }
+                break;
+            }
+            let Some(scheduled) = self.queue.pop_until(until) else { break };
+            self.step(scheduled, observer);
+        }
+        self.now = self.now.max(until.min(self.config.limits.max_time));
+        None
+    }
+
+    fn step(&mut self, scheduled: queue::Scheduled<Pending>, observer: &mut dyn Observer) {
+        self.now = scheduled.at;
+        let Pending { mut call, origin } = scheduled.event;
+        let faults = self.config.faults;
+        let mut injected = None;
+        let full = self.config.recording == Recording::Full;
+        let role = if full { describe::role(&self.world, &call) } else { None };
+        let mut outcome = match &call.op {
+            Op::Api(_) => match faults.before_call(&call, &mut self.fault_rng) {
+                Some(error) => {
+                    injected = Some(if error.rule == rules::RuleId::ERR_10 { "throttled" } else { "internal error" });
+                    Outcome { result: Err(error), effects: Vec::new(), follow_ups: Vec::new() }
+                }
+                None => rules::apply(&mut self.world, self.now, &call),
+            },
+            Op::Work(_) => {
+                if faults.before_work(&mut call, &mut self.fault_rng) {
+                    injected = Some("follow-up failure");
+                }
+                rules::apply(&mut self.world, self.now, &call)
+            }
+        };
+        let number = self.timeline.summary.events + 1;
+        for follow_up in std::mem::take(&mut outcome.follow_ups) {
+            let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
+            let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
+            self.queue.push(self.now.after(delay), Pending { call: follow_up.call, origin });
+        }
+        self.timeline.summary.count(self.now, &call, &outcome, injected.is_some());
+        self.timeline.summary.peak_queue = self.queue.peak_len();
+        observer.after_event(&self.world, &EventView { number, at: self.now, call: &call, origin, outcome: &outcome });
+        if full {
+            // Kept for the whole run: give back spare capacity where it is large.
+            if outcome.effects.capacity() > 2 * outcome.effects.len() + 4 {
+                outcome.effects.shrink_to_fit();
+            }
+            self.timeline.entries.push(Entry {
+                number,
+                at: self.now,
+                role,
+                call,
+                origin,
+                result: outcome.result,
+                effects: outcome.effects,
+                injected,
+            });
+        }
+    }
+}
