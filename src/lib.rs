@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod model;
 pub mod rules;
+pub mod scenario;
 pub mod sim;
 pub mod timeline;
 pub mod workload;

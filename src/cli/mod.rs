@@ -3,6 +3,8 @@
 //! check found something (an unmet expectation, a violation), 2 bad input.
 
 mod bench;
+mod explain;
+mod scenarios;
 
 use std::fmt;
 
@@ -10,8 +12,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  hubsim run scenarios/quickstart.toml
+  hubsim run scenarios/central-config/*.toml --format summary
+  hubsim run scenarios/quickstart.toml --seed 3 --format jsonl | jq .call
+  hubsim check scenarios/**/*.toml
+  hubsim explain scenarios/quickstart.toml
   hubsim bench lifecycle --members 10000 --regions 17
-  hubsim bench lifecycle --members 1000 --regions 4 --recording full";
+
+Exit codes: 0 success, 1 an expectation failed, 2 bad input.";
 
 /// Seeded discrete-event simulator of AWS Security Hub CSPM across an AWS organization.
 #[derive(Debug, Parser)]
@@ -25,6 +33,13 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run scenario files: print the timeline, check every expectation, summarize.
+    Run(scenarios::RunArgs),
+    /// Validate scenario files without running them.
+    Check(scenarios::CheckArgs),
+    /// Teach: the timeline narrated with each rule's title and source, and the final organization
+    /// drawn as a tree.
+    Explain(explain::ExplainArgs),
     /// Measure the event loop on a built-in workload and report events per second and memory.
     Bench(bench::BenchArgs),
 }
@@ -69,6 +84,9 @@ impl From<RecordingArg> for crate::timeline::Recording {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Verdict, UsageError> {
     match cli.command {
+        Command::Run(args) => scenarios::run(args),
+        Command::Check(args) => scenarios::check(args),
+        Command::Explain(args) => explain::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }

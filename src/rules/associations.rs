@@ -188,7 +188,12 @@ fn value_id(w: &World, value: AssocValue) -> String {
 }
 
 /// ASSOC-14: an account's status over the home and linked Regions.
-pub fn account_status(w: &World, account: AccountIdx) -> (Option<AssocStatus>, Option<Arc<str>>) {
+pub fn account_status(w: &World, account: AccountIdx) -> Option<AssocStatus> {
+    account_status_with_message(w, account).0
+}
+
+/// ASSOC-14 with the first failure's message.
+fn account_status_with_message(w: &World, account: AccountIdx) -> (Option<AssocStatus>, Option<Arc<str>>) {
     let mut status = None;
     let mut message = None;
     for region in w.central_scope().iter() {
@@ -216,7 +221,7 @@ fn association_json(w: &World, target: Target) -> Option<Value> {
     let applied = effective.source() == Some(target);
     let (status, message, updated_at) = match target {
         Target::Account(account) => {
-            let (status, message) = account_status(w, account);
+            let (status, message) = account_status_with_message(w, account);
             (status, message, None)
         }
         Target::Node(_) => {

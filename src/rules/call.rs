@@ -619,6 +619,110 @@ pub struct OrganizationConfigurationSpec {
     pub configuration_type: ConfigurationType,
 }
 
+/// Every operation name, in declaration order.
+pub const OPERATION_NAMES: &[&str] = &[
+    "EnableAWSServiceAccess",
+    "DisableAWSServiceAccess",
+    "RegisterDelegatedAdministrator",
+    "DeregisterDelegatedAdministrator",
+    "CreateAccount",
+    "InviteAccountToOrganization",
+    "AcceptHandshake",
+    "DeclineHandshake",
+    "RemoveAccountFromOrganization",
+    "LeaveOrganization",
+    "MoveAccount",
+    "CloseAccount",
+    "CreateOrganizationalUnit",
+    "DeleteOrganizationalUnit",
+    "EnableRegion",
+    "DisableRegion",
+    "GetRegionOptStatus",
+    "StartConfigurationRecorder",
+    "StopConfigurationRecorder",
+    "SuspendAccount",
+    "ReactivateAccount",
+    "EnableSecurityHub",
+    "DisableSecurityHub",
+    "DescribeHub",
+    "GetEnabledStandards",
+    "UpdateSecurityHubConfiguration",
+    "BatchEnableStandards",
+    "BatchDisableStandards",
+    "UpdateStandardsControl",
+    "BatchUpdateStandardsControlAssociations",
+    "UpdateSecurityControl",
+    "EnableOrganizationAdminAccount",
+    "DisableOrganizationAdminAccount",
+    "ListOrganizationAdminAccounts",
+    "DescribeOrganizationConfiguration",
+    "UpdateOrganizationConfiguration",
+    "CreateMembers",
+    "InviteMembers",
+    "AcceptAdministratorInvitation",
+    "AcceptInvitation",
+    "DeclineInvitations",
+    "DeleteInvitations",
+    "ListInvitations",
+    "GetInvitationsCount",
+    "GetAdministratorAccount",
+    "GetMasterAccount",
+    "DisassociateFromAdministratorAccount",
+    "DisassociateFromMasterAccount",
+    "DisassociateMembers",
+    "DeleteMembers",
+    "GetMembers",
+    "ListMembers",
+    "CreateFindingAggregator",
+    "UpdateFindingAggregator",
+    "DeleteFindingAggregator",
+    "GetFindingAggregator",
+    "ListFindingAggregators",
+    "CreateConfigurationPolicy",
+    "UpdateConfigurationPolicy",
+    "DeleteConfigurationPolicy",
+    "GetConfigurationPolicy",
+    "ListConfigurationPolicies",
+    "StartConfigurationPolicyAssociation",
+    "StartConfigurationPolicyDisassociation",
+    "GetConfigurationPolicyAssociation",
+    "BatchGetConfigurationPolicyAssociations",
+    "ListConfigurationPolicyAssociations",
+    "DesignateDelegatedAdministrator",
+    "RemoveDelegatedAdministrator",
+    "EnableAllOrganizationAccounts",
+];
+
+/// The service an operation name belongs to; `None` for an unknown name.
+pub fn service_of(name: &str) -> Option<Service> {
+    if !OPERATION_NAMES.contains(&name) {
+        return None;
+    }
+    Some(match name {
+        "EnableAWSServiceAccess"
+        | "DisableAWSServiceAccess"
+        | "RegisterDelegatedAdministrator"
+        | "DeregisterDelegatedAdministrator"
+        | "CreateAccount"
+        | "InviteAccountToOrganization"
+        | "AcceptHandshake"
+        | "DeclineHandshake"
+        | "RemoveAccountFromOrganization"
+        | "LeaveOrganization"
+        | "MoveAccount"
+        | "CloseAccount"
+        | "CreateOrganizationalUnit"
+        | "DeleteOrganizationalUnit" => Service::Organizations,
+        "EnableRegion" | "DisableRegion" | "GetRegionOptStatus" => Service::Account,
+        "StartConfigurationRecorder" | "StopConfigurationRecorder" => Service::Config,
+        "SuspendAccount" | "ReactivateAccount" => Service::Aws,
+        "DesignateDelegatedAdministrator" | "RemoveDelegatedAdministrator" | "EnableAllOrganizationAccounts" => {
+            Service::Console
+        }
+        _ => Service::SecurityHub,
+    })
+}
+
 impl Operation {
     /// The API operation name, e.g. `CreateMembers`.
     pub fn name(&self) -> &'static str {
@@ -699,30 +803,7 @@ impl Operation {
 
     /// The service the operation belongs to.
     pub fn service(&self) -> Service {
-        use Operation::*;
-        match self {
-            EnableAwsServiceAccess { .. }
-            | DisableAwsServiceAccess { .. }
-            | RegisterDelegatedAdministrator { .. }
-            | DeregisterDelegatedAdministrator { .. }
-            | CreateAccount { .. }
-            | InviteAccountToOrganization { .. }
-            | AcceptHandshake { .. }
-            | DeclineHandshake { .. }
-            | RemoveAccountFromOrganization { .. }
-            | LeaveOrganization { .. }
-            | MoveAccount { .. }
-            | CloseAccount { .. }
-            | CreateOrganizationalUnit { .. }
-            | DeleteOrganizationalUnit { .. } => Service::Organizations,
-            EnableRegion { .. } | DisableRegion { .. } | GetRegionOptStatus { .. } => Service::Account,
-            StartConfigurationRecorder { .. } | StopConfigurationRecorder { .. } => Service::Config,
-            SuspendAccount { .. } | ReactivateAccount { .. } => Service::Aws,
-            DesignateDelegatedAdministrator { .. }
-            | RemoveDelegatedAdministrator { .. }
-            | EnableAllOrganizationAccounts { .. } => Service::Console,
-            _ => Service::SecurityHub,
-        }
+        service_of(self.name()).expect("every operation name is classified")
     }
 
     /// Whether the operation only reads (List/Get/Describe).

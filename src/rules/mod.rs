@@ -32,6 +32,7 @@ mod work;
 #[cfg(test)]
 mod tests;
 
+pub use associations::account_status as associations_status;
 pub use call::{Call, Caller, Op, Operation, Service, ServiceWork};
 pub use catalog::{RuleId, RuleInfo, RuleKind};
 pub use change::{Change, RegionOptStatus, StandardStatus};

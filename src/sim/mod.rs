@@ -113,10 +113,20 @@ pub trait Observer {
 pub struct NoObserver;
 impl Observer for NoObserver {}
 
+/// What waits in the queue: a call known now, or a step whose call is built when it is due.
+enum Planned {
+    Call(Call),
+    Step,
+}
+
 struct Pending {
-    call: Call,
+    planned: Planned,
     origin: Origin,
 }
+
+/// Builds the call of a step when it is due, from the world as it stands then (scenario steps
+/// name ids, such as a policy's, that only exist once an earlier step created them).
+pub type StepBuilder = Box<dyn FnMut(&World, usize) -> Call>;
 
 /// A simulation: the world, the queue and the record.
 pub struct Simulation {
@@ -127,6 +137,7 @@ pub struct Simulation {
     fault_rng: ChaCha8Rng,
     config: SimConfig,
     timeline: Timeline,
+    step_builder: Option<StepBuilder>,
 }
 
 impl Simulation {
@@ -140,13 +151,25 @@ impl Simulation {
             fault_rng: rng::stream(config.seed, rng::Concern::Faults),
             timeline: Timeline::new(config.recording),
             config,
+            step_builder: None,
         }
     }
 
     /// Schedules a call as step `index` at time `at` (not earlier than now).
     pub fn schedule(&mut self, at: SimTime, call: Call, index: usize) {
         let at = at.max(self.now);
-        self.queue.push(at, Pending { call, origin: Origin::Step { index } });
+        self.queue.push(at, Pending { planned: Planned::Call(call), origin: Origin::Step { index } });
+    }
+
+    /// Schedules step `index` at `at`; `builder` makes its call when it is due.
+    pub fn schedule_planned(&mut self, at: SimTime, index: usize) {
+        let at = at.max(self.now);
+        self.queue.push(at, Pending { planned: Planned::Step, origin: Origin::Step { index } });
+    }
+
+    /// Sets the builder of planned steps.
+    pub fn set_step_builder(&mut self, builder: StepBuilder) {
+        self.step_builder = Some(builder);
     }
 
     /// The world as it stands.
@@ -201,7 +224,15 @@ impl Simulation {
 
     fn step(&mut self, scheduled: queue::Scheduled<Pending>, observer: &mut dyn Observer) {
         self.now = scheduled.at;
-        let Pending { mut call, origin } = scheduled.event;
+        let Pending { planned, origin } = scheduled.event;
+        let mut call = match (planned, origin) {
+            (Planned::Call(call), _) => call,
+            (Planned::Step, Origin::Step { index }) => {
+                let builder = self.step_builder.as_mut().expect("planned steps need a step builder");
+                builder(&self.world, index)
+            }
+            (Planned::Step, Origin::FollowUp { .. }) => unreachable!("only steps are planned"),
+        };
         let faults = self.config.faults;
         let mut injected = None;
         let full = self.config.recording == Recording::Full;
@@ -225,7 +256,7 @@ impl Simulation {
         for follow_up in std::mem::take(&mut outcome.follow_ups) {
             let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
             let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
-            self.queue.push(self.now.after(delay), Pending { call: follow_up.call, origin });
+            self.queue.push(self.now.after(delay), Pending { planned: Planned::Call(follow_up.call), origin });
         }
         self.timeline.summary.count(self.now, &call, &outcome, injected.is_some());
         self.timeline.summary.peak_queue = self.queue.peak_len();

@@ -40,8 +40,13 @@ pub fn render_entry(out: &mut String, entry: &Entry, world: &World) {
     let _ =
         writeln!(out, "#{:<5} {}  {:<15} {}", entry.number, entry.at, region_label(&entry.call, world), entry.actor());
     let _ = write!(out, "       {}", describe::call(world, &entry.call));
-    if let Origin::FollowUp { delay, scheduled_at, by } = entry.origin {
-        let _ = write!(out, "   ({} after #{by} at {scheduled_at})", delay.rule());
+    match entry.origin {
+        Origin::FollowUp { delay, scheduled_at, by } => {
+            let _ = write!(out, "   ({} after #{by} at {scheduled_at})", delay.rule());
+        }
+        Origin::Step { index } => {
+            let _ = write!(out, "   (step {})", index + 1);
+        }
     }
     out.push('\n');
     match &entry.result {

@@ -1,0 +1,119 @@
+//! `hubsim run` and `hubsim check`: load scenario files, report every diagnostic, run them and
+//! check their expectations.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{UsageError, Verdict};
+use crate::scenario::{self, RunOptions};
+use crate::timeline::{Recording, jsonl};
+
+/// Arguments of `hubsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Root seed (overrides the file's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output: the text timeline, JSON Lines, or only the summary.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Output formats of `hubsim run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The stable text timeline, then the results.
+    Text,
+    /// One JSON object per event (results go to standard error).
+    Jsonl,
+    /// Counts by operation and by rule, then the results.
+    Summary,
+}
+
+/// Arguments of `hubsim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+pub(super) fn check(args: CheckArgs) -> Result<Verdict, UsageError> {
+    let mut bad = 0;
+    for file in &args.files {
+        match scenario::load(file) {
+            Ok(s) => println!("ok: {} ({} steps, {} expectations)", file.display(), s.steps.len(), s.expects.len()),
+            Err(diagnostics) => {
+                bad += 1;
+                eprintln!("{diagnostics}");
+            }
+        }
+    }
+    if bad > 0 {
+        return Err(UsageError(format!("{bad} of {} scenario files are invalid", args.files.len())));
+    }
+    Ok(Verdict::Success)
+}
+
+pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
+    let mut scenarios = Vec::new();
+    let mut invalid = Vec::new();
+    for file in &args.files {
+        match scenario::load(file) {
+            Ok(s) => scenarios.push(s),
+            Err(diagnostics) => invalid.push(diagnostics),
+        }
+    }
+    if !invalid.is_empty() {
+        for diagnostics in &invalid {
+            eprintln!("{diagnostics}");
+        }
+        return Err(UsageError(format!(
+            "{} of {} scenario files are invalid; nothing was run",
+            invalid.len(),
+            args.files.len()
+        )));
+    }
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(
+            std::fs::File::create(path).map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let recording = if args.format == Format::Summary { Recording::Summary } else { Recording::Full };
+    let mut failed = 0;
+    for scenario in &scenarios {
+        let report = scenario::run(scenario, &RunOptions { seed: args.seed, recording });
+        let text = match args.format {
+            Format::Text => report.render_text(),
+            Format::Jsonl => {
+                eprint!("{}: {}", scenario.name, report.render_results());
+                jsonl::render(&report.timeline, &report.world)
+            }
+            Format::Summary => {
+                format!("# {}\n{}\n{}", report.title, report.timeline.summary.render(), report.render_results())
+            }
+        };
+        if let Err(e) = out.write_all(text.as_bytes()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(Verdict::Success);
+            }
+            return Err(UsageError(format!("cannot write the output: {e}")));
+        }
+        if !report.passed() {
+            failed += 1;
+        }
+    }
+    if scenarios.len() > 1 {
+        let _ = writeln!(out, "\n{} scenarios: {} passed, {failed} failed", scenarios.len(), scenarios.len() - failed);
+    }
+    Ok(if failed == 0 { Verdict::Success } else { Verdict::Failed })
+}
