@@ -103,6 +103,12 @@ pub struct ArState {
     /// When the hub was last disabled (HUB-4 retention clock; QUOTA-9 keeps settings 90 days,
     /// archived findings 30).
     pub disabled_at: Option<SimTime>,
+    /// The hub as it was when disabled: its settings come back if it is re-enabled within 90 days
+    /// (HUB-4); its standards do not.
+    pub retained: Option<Box<Hub>>,
+    /// MEMBER-9: the administrator that deleted this account's record, shown to the former member
+    /// as `Deleted` until its membership changes again.
+    pub deleted_by: Option<super::ids::AccountIdx>,
     /// Whether AWS Config is recording (decides whether control findings would be generated, and
     /// ASSOC-16c).
     pub config_recording: bool,

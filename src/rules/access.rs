@@ -121,11 +121,21 @@ pub(super) fn not_centrally_managed(w: &World, ctx: Ctx) -> Result<(), ApiError>
 /// CENTRAL-7: central-configuration operations are for the DA, from the home Region, while
 /// central configuration is ENABLED (ERR-7, ERR-8).
 pub(super) fn central_da(w: &World, ctx: Ctx) -> Result<(), ApiError> {
+    central_da_for(w, ctx, true)
+}
+
+/// CENTRAL-7 for reads: during a trusted-access or deregistration clean-up (TIME-6 MODEL CHOICE)
+/// reads still see the old state, so they need only the DA of a central configuration that is on.
+pub(super) fn central_da_read(w: &World, ctx: Ctx) -> Result<(), ApiError> {
+    central_da_for(w, ctx, false)
+}
+
+fn central_da_for(w: &World, ctx: Ctx, write: bool) -> Result<(), ApiError> {
     hub_on(w, ctx)?;
+    let organizations_intact = w.org.trusted_access && w.org.delegated_admin == Some(ctx.caller);
     let is_da = w.central.da == Some(ctx.caller)
         && w.central.phase == CentralPhase::Enabled
-        && w.org.trusted_access
-        && w.org.delegated_admin == Some(ctx.caller);
+        && (organizations_intact || !write);
     if !is_da {
         return Err(ApiError::new(
             RuleId::ERR_7,

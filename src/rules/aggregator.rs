@@ -135,6 +135,15 @@ fn link_changes(tx: &mut Tx, da: AccountIdx, before: RegionSet) {
     let after = tx.w().central_scope();
     let added = after.minus(before);
     for region in before.minus(after).iter() {
+        // AGG-6 MODEL CHOICE (as LIFE-11 for the home Region): an unlinked Region is back under
+        // local configuration.
+        if tx.w().org_config(region).is_some_and(|c| c.configuration_type == crate::model::ConfigurationType::Central) {
+            let config = crate::model::OrgConfig {
+                configuration_type: crate::model::ConfigurationType::Local,
+                ..crate::model::OrgConfig::fresh()
+            };
+            tx.emit(RuleId::AGG_6, Change::OrganizationConfiguration { region, config: Some(config) });
+        }
         // AGG-6: policies stop in a removed Region; accounts keep their settings there.
         for account in tx.w().account_indices().collect::<Vec<_>>() {
             if tx.w().ar(account, region).association.value.is_some() {

@@ -256,7 +256,7 @@ fn not_associated() -> ApiError {
 }
 
 pub(super) fn get_association(w: &World, ctx: Ctx, spec: &TargetSpec) -> Result<Response, ApiError> {
-    access::central_da(w, ctx)?;
+    access::central_da_read(w, ctx)?;
     let target = resolve_target(w, spec)?;
     association_json(w, target).ok_or_else(not_associated)
 }
@@ -267,7 +267,7 @@ pub(super) fn batch_get_associations(
     identifiers: &[AssociationIdentifier],
 ) -> Result<Response, ApiError> {
     access::batch_size(identifiers.len(), w.limits.batch_accounts, "ConfigurationPolicyAssociationIdentifiers")?;
-    access::central_da(w, ctx)?;
+    access::central_da_read(w, ctx)?;
     let mut found = Vec::new();
     let mut unprocessed = Vec::new();
     for identifier in identifiers {
@@ -290,7 +290,7 @@ pub(super) fn list_associations(
     filters: Option<&AssociationFilters>,
 ) -> Result<Response, ApiError> {
     let limit = access::page_size(max_results, 100)?;
-    access::central_da(w, ctx)?;
+    access::central_da_read(w, ctx)?;
     let policy_filter = filters
         .and_then(|f| f.configuration_policy_id.as_deref())
         .map(|id| {
@@ -322,6 +322,11 @@ pub fn policy_disabled_controls(w: &World, content: &PolicyContent, region: Regi
         if global_control_region(w, control) != Some(region) {
             disabled.insert(control);
         }
+    }
+    // CTRL-3: a control that does not exist in this Region is skipped there, never set.
+    let region_code = w.regions.get(region).code();
+    for control in Control::all().filter(|c| !c.available_in(region_code)) {
+        disabled.remove(control);
     }
     disabled
 }
@@ -369,12 +374,12 @@ fn failure_reason(
     if w.has_members(account, region) {
         let foreign = w.members_of(account, region).iter().any(|m| {
             w.record(account, *m, region).is_some_and(|r| r.member_type == MemberType::Invitation)
-                && matches!(w.account(*m).placement, Placement::Outside(_))
+                && matches!(w.account(*m).placement, Placement::Outside(Some(_)))
         });
         if foreign {
             return Some((
                 RuleId::ASSOC_16,
-                "The account has invitation members of its own outside the organization".into(),
+                "The account has invitation members of its own that belong to another organization".into(),
             ));
         }
     }
@@ -478,8 +483,16 @@ pub(super) fn apply_policy_work(
         let current = hub.standards();
         let removing = StandardSet(current.0 & !content.standards.0);
         let adding = StandardSet(content.standards.0 & !current.0);
+        let stuck = StandardSet(hub.standards_incomplete.0 & content.standards.0);
         if !removing.is_empty() {
             tx.emit(RuleId::POLICY_10, Change::StandardsStatus { account, region, standards: removing, status: None });
+        }
+        if recording && !stuck.is_empty() {
+            // STD-2: with a recorder now running, a re-applied standard completes.
+            tx.emit(
+                RuleId::STD_2,
+                Change::StandardsStatus { account, region, standards: stuck, status: Some(StandardStatus::Ready) },
+            );
         }
         if !adding.is_empty() {
             // MODEL CHOICE (ASSOC-10): standards a policy enables are READY when the association
@@ -508,7 +521,11 @@ pub(super) fn apply_policy_work(
             tx.emit(RuleId::POLICY_10, Change::ControlParameters { account, region, params: content.params.clone() });
         }
         let is_member = tx.w().record(da, account, region).is_some_and(|r| r.status == MemberStatus::Enabled);
-        if account != da && !is_member {
+        // MODEL CHOICE (ADMIN-13): an account that administers members of its own (invitation
+        // members inside the organization or standalone; other organizations' fail above, ASSOC-16e)
+        // gets the settings but is not made a member, since nobody is administrator and member at once.
+        let administers_others = tx.w().has_members(account, region);
+        if account != da && !is_member && !administers_others {
             cascade::set_record(
                 tx,
                 region,

@@ -29,6 +29,25 @@ pub(super) fn enable_hub(
     rule: RuleId,
 ) {
     tx.emit(rule, Change::HubEnabled { account, region, generator });
+    // HUB-4 / QUOTA-9: re-enabled within 90 days, the hub gets its settings back (not its
+    // standards, which must be enabled again).
+    let ar = tx.w().ar(account, region);
+    let within = ar.disabled_at.is_some_and(|t| tx.now.since(t) < crate::model::SimDuration::from_days(90));
+    if let (true, Some(old)) = (within, ar.retained.as_deref().cloned()) {
+        let hub = tx.w().hub(account, region).expect("just enabled");
+        if old.auto_enable_controls != hub.auto_enable_controls {
+            tx.emit(
+                RuleId::HUB_4,
+                Change::HubSettings { account, region, auto_enable_controls: old.auto_enable_controls, generator },
+            );
+        }
+        if !old.disabled_controls.is_empty() {
+            tx.emit(RuleId::HUB_4, Change::ControlsDisabled { account, region, disabled: old.disabled_controls });
+        }
+        if !old.params.is_empty() {
+            tx.emit(RuleId::HUB_4, Change::ControlParameters { account, region, params: old.params.clone() });
+        }
+    }
     if !standards.is_empty() {
         tx.emit(
             RuleId::STD_2,
@@ -69,7 +88,8 @@ pub(super) fn disable_hub(tx: &mut Tx, account: AccountIdx, region: RegionIdx, r
 /// Purges the record between `admin` and `member`.
 pub(super) fn purge_record(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, member: AccountIdx, rule: RuleId) {
     let last_status = tx.w().record(admin, member, region).expect("purging an existing record").status;
-    tx.emit(rule, Change::MemberRecordPurged { region, administrator: admin, member, last_status });
+    let deleted = rule == RuleId::MEMBER_9;
+    tx.emit(rule, Change::MemberRecordPurged { deleted, region, administrator: admin, member, last_status });
 }
 
 /// Writes a record with a new type and status, keeping email and invitation of an existing one.
@@ -206,7 +226,8 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
         if let Some(config) = tx.w().org_config(region).cloned() {
             if config.configuration_type == ConfigurationType::Central {
                 let config = OrgConfig { configuration_type: ConfigurationType::Local, ..OrgConfig::fresh() };
-                tx.emit(RuleId::LIFE_14, Change::OrganizationConfiguration { region, config: Some(config) });
+                let cited = if forced { rule } else { RuleId::LIFE_14 };
+                tx.emit(cited, Change::OrganizationConfiguration { region, config: Some(config) });
             }
         }
     }
@@ -284,12 +305,14 @@ pub(super) fn account_joined(tx: &mut Tx, account: AccountIdx, method: JoinMetho
         let Some(designation) = tx.w().designation(region) else { continue };
         let admin = designation.account;
         // Step 5: an invitation member of this Region's administrator becomes organization type.
+        // Step 4: an account re-joining after leaving is new; its old `Removed` organization
+        // record does not stop auto-enable.
         if let Some(record) = tx.w().record(admin, account, region) {
             if record.member_type == MemberType::Invitation {
                 let status = record.status;
                 set_record(tx, region, admin, account, MemberType::Organization, status, RuleId::LIFE_1);
+                continue;
             }
-            continue;
         }
         if tx.w().is_central_region(region) || designation.status != AdminStatus::Enabled {
             continue;

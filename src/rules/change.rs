@@ -163,6 +163,8 @@ pub enum Change {
         record: Box<MemberRecord>,
     },
     MemberRecordPurged {
+        /// MEMBER-9: purged by `DeleteMembers` (the former member then sees `Deleted`).
+        deleted: bool,
         region: RegionIdx,
         administrator: AccountIdx,
         member: AccountIdx,
@@ -373,7 +375,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         Change::HubDisabled { account, region } => {
             let ar = world.ar_mut(*account, *region);
             assert!(ar.hub.is_some(), "HUB-4: disabling a hub that is off");
-            ar.hub = None;
+            ar.retained = ar.hub.take().map(Box::new);
             ar.disabled_at = Some(now);
         }
         Change::StandardsStatus { account, region, standards, status } => {
@@ -424,10 +426,14 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         Change::OrganizationConfiguration { region, config } => {
             world.region_org[region.index()].config = config.clone()
         }
-        Change::MemberRecord { region, member, record } => world.put_record(*region, *member, (**record).clone()),
-        Change::MemberRecordPurged { region, administrator, member, .. } => {
+        Change::MemberRecord { region, member, record } => {
+            world.put_record(*region, *member, (**record).clone());
+            world.ar_mut(*member, *region).deleted_by = None;
+        }
+        Change::MemberRecordPurged { region, administrator, member, deleted, .. } => {
             let removed = world.take_record(*region, *administrator, *member);
             assert!(removed.is_some(), "MEMBER-8: purging a record that exists");
+            world.ar_mut(*member, *region).deleted_by = deleted.then_some(*administrator);
         }
         Change::AggregatorSet { owner, aggregator } => {
             world.aggregators.insert(*owner, aggregator.clone());

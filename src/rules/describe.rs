@@ -191,7 +191,7 @@ pub fn change(w: &World, change: &Change) -> String {
             record.status.api_name(),
             json_name(&record.member_type)
         ),
-        Change::MemberRecordPurged { region: r, administrator, member, last_status } => format!(
+        Change::MemberRecordPurged { region: r, administrator, member, last_status, .. } => format!(
             "{}: record of {} under {} purged (was {})",
             region(w, *r),
             account(w, *member),

@@ -45,6 +45,15 @@ pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
             unprocessed.push(Unprocessed::new(id, "ALREADY_MEMBER", "The account is already an enabled member"));
             continue;
         }
+        if let Some(other) = w.enabled_membership(member, ctx.region) {
+            // MEMBER-3: an account that accepted an invitation receives no other invitations.
+            unprocessed.push(Unprocessed::new(
+                id,
+                "MEMBER_OF_OTHER_ADMIN",
+                format!("The account is already a member of {} (MEMBER-3)", w.account_id(other.administrator)),
+            ));
+            continue;
+        }
         if w.roster(ctx.caller, ctx.region)
             .is_some_and(|r| r.invitation_counted >= w.limits.invitation_members_per_admin)
             && !record.status.counts_toward_quota()
@@ -100,6 +109,12 @@ pub(super) fn accept_invitation(
         ));
     }
     let admin = admin.expect("found a record");
+    if w.sh_admin(ctx.region) == Some(ctx.caller) {
+        return Err(access::invalid(
+            RuleId::ADMIN_13,
+            "The organization's Security Hub administrator cannot become a member of another administrator (INV-4)",
+        ));
+    }
     if w.has_members(ctx.caller, ctx.region) {
         return Err(access::invalid(RuleId::INV_4, "An administrator account cannot accept an invitation"));
     }
@@ -212,7 +227,16 @@ pub(super) fn get_administrator_account(w: &World, ctx: Ctx) -> Result<Response,
     access::hub_on(w, ctx)?;
     // OP-D7 MODEL CHOICE: no administrator → an empty response; organization members have no
     // InvitationId.
-    let Some(record) = w.enabled_membership(ctx.caller, ctx.region) else { return Ok(json!({})) };
+    let Some(record) = w.enabled_membership(ctx.caller, ctx.region) else {
+        // MEMBER-9 MODEL CHOICE: a deleted member sees `Deleted` until its membership changes.
+        return Ok(match w.ar(ctx.caller, ctx.region).deleted_by {
+            Some(admin) => {
+                let administrator = json!({ "AccountId": w.account_id(admin).to_string(), "MemberStatus": "Deleted" });
+                json!({ "Administrator": administrator, "Master": administrator })
+            }
+            None => json!({}),
+        });
+    };
     let mut administrator = invitation_json(w, record);
     if record.member_type == MemberType::Organization {
         administrator.as_object_mut().expect("object").remove("InvitationId");

@@ -138,9 +138,13 @@ fn create_member(tx: &mut Tx, ctx: Ctx, detail: &AccountDetails, caller_is_org_a
             "The administrator has reached its invitation member limit (QUOTA-2)",
         ));
     }
-    let rule = if existing.is_some() { RuleId::LIFE_2 } else { RuleId::MEMBER_6 };
+    let rule = if matches!(w.account(member).placement, crate::model::Placement::Outside(Some(_))) {
+        RuleId::MEMBER_6
+    } else {
+        RuleId::MEMBER_8
+    };
     if existing.is_some() {
-        cascade::purge_record(tx, region, ctx.caller, member, rule);
+        cascade::purge_record(tx, region, ctx.caller, member, RuleId::LIFE_2);
     }
     let record = MemberRecord {
         administrator: ctx.caller,
@@ -151,7 +155,7 @@ fn create_member(tx: &mut Tx, ctx: Ctx, detail: &AccountDetails, caller_is_org_a
         invited_at: None,
         updated_at: tx.now,
     };
-    tx.emit(RuleId::MEMBER_8, Change::MemberRecord { region, member, record: Box::new(record) });
+    tx.emit(rule, Change::MemberRecord { region, member, record: Box::new(record) });
     Ok(())
 }
 

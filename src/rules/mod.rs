@@ -33,6 +33,7 @@ mod work;
 mod tests;
 
 pub use associations::account_status as associations_status;
+pub use associations::policy_disabled_controls as associations_disabled_controls;
 pub use call::{Call, Caller, Op, Operation, Service, ServiceWork};
 pub use catalog::{RuleId, RuleInfo, RuleKind};
 pub use change::{Change, RegionOptStatus, StandardStatus};
@@ -122,6 +123,18 @@ fn dispatch(tx: &mut Tx, call: &Call) -> Result<Response, ApiError> {
             )
         })?,
     };
+    // LIFE-3 / LIFE-4: a suspended or closed account cannot use AWS; its credentials no longer work.
+    if tx.w().account(caller).state.is_suspended() {
+        return Err(ApiError::new(
+            RuleId::LIFE_3,
+            ErrorCode::AccessDeniedException,
+            format!(
+                "Account {} is suspended or closed and cannot call {}",
+                tx.w().account_id(caller),
+                operation.name()
+            ),
+        ));
+    }
     let ctx = Ctx { caller, region: call.region };
     match operation.service() {
         Service::Organizations => organizations::apply(tx, ctx, operation),

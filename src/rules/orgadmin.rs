@@ -384,7 +384,11 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
             .collect();
         for account in candidates {
             let w = tx.w();
-            if w.enabled_membership(account, region).is_some() || w.member_limit_reached(da, region) {
+            // ADMIN-13: an administrator of others (even by invitation) is not made a member.
+            if w.enabled_membership(account, region).is_some()
+                || w.has_members(account, region)
+                || w.member_limit_reached(da, region)
+            {
                 continue;
             }
             cascade::set_record(

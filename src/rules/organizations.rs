@@ -305,7 +305,10 @@ fn deregister_delegated_administrator(
 // ---- accounts joining, leaving, moving, closing (OP-A5 … OP-A8) -----------------------------------
 
 fn account_limit(w: &World) -> Result<(), ApiError> {
-    if w.org.n_accounts >= w.org.max_accounts {
+    // Accounts still being created will join: they count against the limit already.
+    let creating =
+        w.accounts.iter().filter(|a| a.state == AccountState::PendingActivation && !a.in_org()).count() as u32;
+    if w.org.n_accounts + creating >= w.org.max_accounts {
         Err(ApiError::constraint(
             RuleId::QUOTA_11,
             "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
@@ -475,7 +478,7 @@ fn leave_organization(tx: &mut Tx, ctx: Ctx) -> Result<Response, ApiError> {
         && account.joined_at.is_some_and(|t| tx.now.since(t) < SimDuration::from_days(4))
     {
         return Err(ApiError::constraint(
-            RuleId::ORG_7,
+            RuleId::LIFE_2,
             "ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
             "An account created in the organization can leave only after it is at least four days old.",
         ));

@@ -294,14 +294,14 @@ pub(super) fn delete_configuration_policy(tx: &mut Tx, ctx: Ctx, identifier: &st
 }
 
 pub(super) fn get_configuration_policy(w: &World, ctx: Ctx, identifier: &str) -> Result<Response, ApiError> {
-    access::central_da(w, ctx)?;
+    access::central_da_read(w, ctx)?;
     let idx = resolve_policy(w, identifier)?;
     Ok(policy_json(w, idx))
 }
 
 pub(super) fn list_configuration_policies(w: &World, ctx: Ctx, max_results: Option<u32>) -> Result<Response, ApiError> {
     let limit = access::page_size(max_results, 100)?;
-    access::central_da(w, ctx)?;
+    access::central_da_read(w, ctx)?;
     let summaries: Vec<Value> = w
         .central
         .live_policies()

@@ -401,7 +401,7 @@ fn a_created_account_joins_under_the_root_and_is_auto_enabled() {
     assert_eq!(lab.status(DA, PROD, US), None);
     // An account created less than four days ago cannot leave yet.
     lab.call("777777777777", US, json!({"Operation": "LeaveOrganization"}))
-        .err("ConstraintViolationException", "ORG-7");
+        .err("ConstraintViolationException", "LIFE-2");
 }
 
 #[test]
@@ -1343,13 +1343,13 @@ fn policies_fail_in_opt_in_regions_and_for_suspended_or_foreign_member_accounts(
     .ok();
     lab.aws(json!({"Operation": "SuspendAccount", "AccountId": DEV})).ok();
     lab.run(PROD, US, json!({"Operation": "EnableSecurityHub"})).ok();
-    lab.run(OUTSIDE, US, json!({"Operation": "EnableSecurityHub"})).ok();
-    lab.run(PROD, US, json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": OUTSIDE}]})).ok();
+    lab.run(OTHER_ORG, US, json!({"Operation": "EnableSecurityHub"})).ok();
+    lab.run(PROD, US, json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": OTHER_ORG}]})).ok();
     let policy = lab.create_policy("p", true);
     let seen = lab.associate(&policy, json!({"OrganizationalUnitId": lab.ou("Workloads")}));
     seen.ok()
         .has("ASSOC-16", "333333333333 af-south-1: policy p FAILED (Opt-in Region af-south-1 is not enabled for the account or the delegated administrator)")
-        .has("ASSOC-16", "333333333333 us-east-1: policy p FAILED (The account has invitation members of its own outside the organization)")
+        .has("ASSOC-16", "333333333333 us-east-1: policy p FAILED (The account has invitation members of its own that belong to another organization)")
         .has("LIFE-3", "444444444444 us-east-1: policy p FAILED (The account is suspended)");
     // LIFE-7: enabling the Region retries automatically.
     lab.run(PROD, US, json!({"Operation": "EnableRegion", "RegionName": AF}))
@@ -1426,8 +1426,8 @@ ok
   [LIFE-12] 222222222222 eu-west-1: association cleared (settings kept)
   [LIFE-12] 333333333333 us-east-1: association cleared (settings kept)
   [LIFE-12] 333333333333 eu-west-1: association cleared (settings kept)
-  [LIFE-14] us-east-1: organization configuration LOCAL ENABLED AutoEnable=false AutoEnableStandards=DEFAULT
-  [LIFE-14] eu-west-1: organization configuration LOCAL ENABLED AutoEnable=false AutoEnableStandards=DEFAULT
+  [LIFE-12] us-east-1: organization configuration LOCAL ENABLED AutoEnable=false AutoEnableStandards=DEFAULT
+  [LIFE-12] eu-west-1: organization configuration LOCAL ENABLED AutoEnable=false AutoEnableStandards=DEFAULT
   [LIFE-12] central configuration ended: every account keeps its settings
   [LIFE-12] us-east-1: record of 333333333333 under 222222222222 purged (was Enabled)
   [ORGCFG-1] us-east-1: organization configuration deleted

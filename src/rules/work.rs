@@ -181,7 +181,9 @@ fn auto_enable(
                 MemberStatus::AccountSuspended,
                 rule,
             );
-            Ok(json!({ "Applied": false, "Reason": "ACCOUNT_SUSPENDED" }))
+            Ok(
+                json!({ "Applied": false, "Reason": "ACCOUNT_SUSPENDED", "Rule": rule.as_str(), "SkippedBy": RuleId::LOCAL_4.as_str() }),
+            )
         }
         // LOCAL-4: the skip is reported with the rule behind it; nothing changes.
         Some((reason, rule)) => Ok(

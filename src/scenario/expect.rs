@@ -236,10 +236,12 @@ impl CheckKind {
                 Some(Effective::SelfManaged { .. }) => "SELF_MANAGED_SECURITY_HUB".into(),
                 _ => none(),
             },
+            // Without central configuration every account configures itself (CENTRAL-8, CENTRAL-9:
+            // accounts "become self-managed"); the unassociated/self-managed distinction of ASSOC-5
+            // exists only while central configuration is on.
             ManagementType { target } => match effective(w, target) {
-                Some(Effective::Policy { .. }) if w.central.phase == CentralPhase::Enabled => {
-                    "centrally-managed".into()
-                }
+                _ if w.central.phase != CentralPhase::Enabled => "self-managed".into(),
+                Some(Effective::Policy { .. }) => "centrally-managed".into(),
                 Some(Effective::SelfManaged { .. }) => "self-managed".into(),
                 _ => "unassociated".into(),
             },

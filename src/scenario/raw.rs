@@ -115,6 +115,9 @@ pub struct RawLimits {
     pub max_time: Option<Spanned<String>>,
     #[serde(default)]
     pub max_events: Option<u64>,
+    /// QUOTA-10 request-rate limits (default on).
+    #[serde(default)]
+    pub api_rate_limits: Option<bool>,
 }
 
 /// `[[step]]`.

@@ -12,10 +12,14 @@ use serde_json::Value;
 
 use super::expect::{StepExpect, When, json_contains};
 use super::{CallerRef, Scenario, Step, symbols};
+use crate::invariants::Checker;
 use crate::model::{SimTime, World};
 use crate::rules::{ApiError, Call, Operation, RuleId};
 use crate::sim::{EventView, Observer, SimConfig, Simulation, Stop};
 use crate::timeline::{Origin, Recording, Timeline, text};
+
+/// Timelines longer than this are snapshotted as summaries.
+pub const SNAPSHOT_EVENTS: usize = 1_000;
 
 /// How to run.
 #[derive(Clone, Debug)]
@@ -82,6 +86,27 @@ impl Report {
         out
     }
 
+    /// What a snapshot pins: the full text for timelines a person can review (up to
+    /// `SNAPSHOT_EVENTS` events), the summary by operation and rule for larger ones.
+    pub fn render_snapshot(&self) -> String {
+        if self.timeline.entries.len() <= SNAPSHOT_EVENTS {
+            return self.render_text();
+        }
+        format!(
+            "# {}
+# seed {}
+# {} events: summary only
+
+{}
+{}",
+            self.title,
+            self.seed,
+            self.timeline.entries.len(),
+            self.timeline.summary.render(),
+            self.render_results()
+        )
+    }
+
     /// The results: stop reason, counts, and each mismatch.
     pub fn render_results(&self) -> String {
         let mut out = format!(
@@ -106,10 +131,16 @@ impl Report {
 struct Watcher {
     step_results: BTreeMap<usize, Result<Value, ApiError>>,
     exercised: BTreeSet<RuleId>,
+    invariants: Checker,
 }
 
 impl Observer for Watcher {
-    fn after_event(&mut self, _world: &World, event: &EventView<'_>) {
+    fn at_quiescence(&mut self, world: &World, now: SimTime) {
+        self.invariants.at_quiescence(world, now);
+    }
+
+    fn after_event(&mut self, world: &World, event: &EventView<'_>) {
+        self.invariants.after_event(world, event);
         match event.origin {
             Origin::Step { index } => {
                 self.step_results.insert(index, event.outcome.result.clone());
@@ -157,7 +188,11 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
     let seed = options.seed.unwrap_or(scenario.config.seed);
     let config = SimConfig { seed, recording: options.recording, ..scenario.config.clone() };
     let mut sim = Simulation::new(scenario.world.clone(), config);
-    let mut watcher = Watcher { step_results: BTreeMap::new(), exercised: scenario.covers.iter().copied().collect() };
+    let mut watcher = Watcher {
+        step_results: BTreeMap::new(),
+        exercised: scenario.covers.iter().copied().collect(),
+        invariants: Checker::new(),
+    };
     let mut mismatches = Vec::new();
     let mut checks = 0;
 
@@ -208,6 +243,15 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
             checks += 1;
             check_step(step, expect, watcher.step_results.get(&step.index), &mut mismatches);
         }
+    }
+    // Every scenario run is also an invariant check (`invariants`): a violation fails it.
+    for violation in &watcher.invariants.violations {
+        mismatches.push(Mismatch {
+            line: 1,
+            what: "invariant".into(),
+            expected: "no violation".into(),
+            found: violation.to_string(),
+        });
     }
     let exercised = watcher.exercised;
     let (world, timeline) = sim.into_parts();

@@ -84,14 +84,18 @@ impl StaticSymbols {
                 if !self.ous.contains(path) {
                     problems.push((
                         format!("`{text}` names an OU the scenario neither declares nor creates"),
-                        format!("one of {}", list(&self.ous, "ou:")),
+                        list(&self.ous, "ou:", "an OU of [org.ous] or one a step creates"),
                     ));
                 }
             } else if let Some(name) = text.strip_prefix("policy:") {
                 if !self.policies.contains(name) {
                     problems.push((
                         format!("`{text}` names a policy no step creates"),
-                        format!("one of {}", list(&self.policies, "policy:")),
+                        list(
+                            &self.policies,
+                            "policy:",
+                            "the Name of a policy a securityhub:CreateConfigurationPolicy step creates",
+                        ),
                     ));
                 }
             } else if let Some(account) = text.strip_prefix("handshake:") {
@@ -117,11 +121,11 @@ impl StaticSymbols {
     }
 }
 
-fn list(set: &BTreeSet<String>, prefix: &str) -> String {
+fn list(set: &BTreeSet<String>, prefix: &str, otherwise: &str) -> String {
     if set.is_empty() {
-        "none declared".into()
+        otherwise.to_string()
     } else {
-        set.iter().map(|s| format!("\"{prefix}{s}\"")).collect::<Vec<_>>().join(", ")
+        format!("one of {}", set.iter().map(|s| format!("\"{prefix}{s}\"")).collect::<Vec<_>>().join(", "))
     }
 }
 

@@ -337,6 +337,7 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         }
     }
     let mut limits = RunLimits::default();
+    let mut rate_limits = true;
     let mut quotas = Limits::default();
     if let Some(raw_limits) = &raw.limits {
         if let Some(n) = raw_limits.members_per_admin {
@@ -356,8 +357,18 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         if let Some(n) = raw_limits.max_events {
             limits.max_events = n;
         }
+        if let Some(on) = raw_limits.api_rate_limits {
+            rate_limits = on;
+        }
     }
     builder = builder.limits(quotas);
+    let world = match builder.build() {
+        Ok(world) => Some(world),
+        Err(e) => {
+            c.error(raw.org.management.span(), format!("the organization cannot be built: {e}"), None);
+            None
+        }
+    };
 
     // ---- steps ----
     let created: BTreeSet<AccountId> = raw
@@ -383,6 +394,11 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         }),
     };
     let symbol_table = symbols::StaticSymbols::collect(&raw, &declared);
+    // Every account a step or expectation may name: declared, generated, or created by a step.
+    let mut known: BTreeSet<AccountId> = created.clone();
+    if let Some(world) = &world {
+        known.extend(world.accounts.iter().map(|a| a.id));
+    }
     let mut steps = Vec::new();
     let mut previous_at = SimTime::ZERO;
     for (index, raw_step) in raw.steps.iter().enumerate() {
@@ -399,18 +415,9 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             );
         }
         previous_at = previous_at.max(at);
-        if let Some(step) = validate_step(
-            &mut c,
-            index,
-            at,
-            raw_step,
-            &regions,
-            &declared,
-            &created,
-            management,
-            admin_alias,
-            &symbol_table,
-        ) {
+        if let Some(step) =
+            validate_step(&mut c, index, at, raw_step, &regions, &known, management, admin_alias, &symbol_table)
+        {
             steps.push(step);
         }
     }
@@ -419,7 +426,7 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     let mut expects = Vec::new();
     for raw_expect in &raw.expects {
         let line = line_of(source, raw_expect.span().start);
-        if let Some(expect) = validate_expect(&mut c, raw_expect.get_ref(), line, &regions, &declared, &created) {
+        if let Some(expect) = validate_expect(&mut c, raw_expect.get_ref(), line, &regions, &known) {
             expects.push(expect);
         }
     }
@@ -438,22 +445,21 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     if !c.problems.is_empty() {
         return Err(Diagnostics(c.problems));
     }
-    let world = builder.build().map_err(|e| {
-        Diagnostics(vec![Diagnostic::new(
-            file,
-            source,
-            raw.org.management.span(),
-            format!("the organization cannot be built: {e}"),
-            None,
-        )])
-    })?;
+    let world = world.expect("a world without problems was built");
     Ok(Scenario {
         name: file.to_string(),
         title: raw.title.into_inner(),
         about: raw.about,
         world,
         admin_alias,
-        config: SimConfig { seed: raw.seed.unwrap_or(0), latency, faults, limits, recording: Recording::Full },
+        config: SimConfig {
+            seed: raw.seed.unwrap_or(0),
+            latency,
+            faults,
+            limits,
+            recording: Recording::Full,
+            rate_limits,
+        },
         steps,
         expects,
         covers,
@@ -484,8 +490,7 @@ fn validate_step(
     at: SimTime,
     raw: &RawStep,
     regions: &[Region],
-    declared: &BTreeMap<AccountId, Range<usize>>,
-    created: &BTreeSet<AccountId>,
+    known: &BTreeSet<AccountId>,
     management: Option<AccountId>,
     admin_alias: Option<AccountId>,
     symbols_table: &symbols::StaticSymbols,
@@ -506,7 +511,7 @@ fn validate_step(
         },
         _ => {
             let id = c.account(&raw.caller)?;
-            if declared.contains_key(&id) || created.contains(&id) {
+            if known.contains(&id) {
                 Some(CallerRef::Account(id))
             } else {
                 c.error(
@@ -720,18 +725,17 @@ fn validate_expect(
     raw: &RawExpect,
     line: usize,
     regions: &[Region],
-    declared: &BTreeMap<AccountId, Range<usize>>,
-    created: &BTreeSet<AccountId>,
+    known: &BTreeSet<AccountId>,
 ) -> Option<StateExpect> {
     let when = if raw.at.get_ref() == "end" { When::End } else { When::At(c.duration(&raw.at)?) };
     let account = match &raw.account {
         Some(value) => {
             let id = c.account(value)?;
-            if !declared.contains_key(&id) && !created.contains(&id) {
+            if !known.contains(&id) {
                 c.error(
                     value.span(),
                     format!("account {id} is not an account of the scenario"),
-                    Some("a declared account id".into()),
+                    Some("a declared, generated or created account id".into()),
                 );
                 return None;
             }

@@ -10,6 +10,7 @@
 pub mod faults;
 pub mod latency;
 pub mod queue;
+pub mod quotas;
 pub mod rng;
 
 use rand_chacha::ChaCha8Rng;
@@ -51,6 +52,8 @@ pub struct SimConfig {
     pub limits: RunLimits,
     /// Full timeline or counts only.
     pub recording: Recording,
+    /// Whether QUOTA-10 request rates are enforced.
+    pub rate_limits: bool,
 }
 
 impl Default for SimConfig {
@@ -61,6 +64,7 @@ impl Default for SimConfig {
             faults: FaultModel::default(),
             limits: RunLimits::default(),
             recording: Recording::Full,
+            rate_limits: true,
         }
     }
 }
@@ -105,8 +109,8 @@ pub struct EventView<'a> {
 pub trait Observer {
     /// Called after each event is applied.
     fn after_event(&mut self, _world: &World, _event: &EventView<'_>) {}
-    /// Called when the queue has emptied.
-    fn at_quiescence(&mut self, _world: &World) {}
+    /// Called when the queue has emptied, with the time of the last event.
+    fn at_quiescence(&mut self, _world: &World, _now: SimTime) {}
 }
 
 /// An observer that does nothing.
@@ -138,6 +142,7 @@ pub struct Simulation {
     config: SimConfig,
     timeline: Timeline,
     step_builder: Option<StepBuilder>,
+    rates: quotas::RateLimiter,
 }
 
 impl Simulation {
@@ -152,6 +157,7 @@ impl Simulation {
             timeline: Timeline::new(config.recording),
             config,
             step_builder: None,
+            rates: quotas::RateLimiter::default(),
         }
     }
 
@@ -198,7 +204,7 @@ impl Simulation {
         match self.run_until(self.config.limits.max_time, observer) {
             Some(stop) => stop,
             None if self.queue.is_empty() => {
-                observer.at_quiescence(&self.world);
+                observer.at_quiescence(&self.world, self.now);
                 Stop::Quiescent
             }
             None => Stop::TimeLimit(self.config.limits.max_time),
@@ -222,6 +228,11 @@ impl Simulation {
         None
     }
 
+    /// QUOTA-10: the call's token bucket, when rate limits are on.
+    fn admit(&mut self, call: &Call) -> Result<(), rules::ApiError> {
+        if self.config.rate_limits { self.rates.admit(call, self.now) } else { Ok(()) }
+    }
+
     fn step(&mut self, scheduled: queue::Scheduled<Pending>, observer: &mut dyn Observer) {
         self.now = scheduled.at;
         let Pending { planned, origin } = scheduled.event;
@@ -238,7 +249,10 @@ impl Simulation {
         let full = self.config.recording == Recording::Full;
         let role = if full { describe::role(&self.world, &call) } else { None };
         let mut outcome = match &call.op {
-            Op::Api(_) => match faults.before_call(&call, &mut self.fault_rng) {
+            Op::Api(_) => match self.admit(&call).err().or_else(|| faults.before_call(&call, &mut self.fault_rng)) {
+                Some(error) if error.rule == rules::RuleId::QUOTA_10 => {
+                    Outcome { result: Err(error), effects: Vec::new(), follow_ups: Vec::new() }
+                }
                 Some(error) => {
                     injected = Some(if error.rule == rules::RuleId::ERR_10 { "throttled" } else { "internal error" });
                     Outcome { result: Err(error), effects: Vec::new(), follow_ups: Vec::new() }

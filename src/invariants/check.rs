@@ -1,0 +1,407 @@
+//! `Checker`: an `Observer` that checks every invariant after each event from that event's
+//! effects, and everything again over the whole world at quiescence; it also counts the
+//! "sometimes" situations a run reached.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Invariant, Sometimes, Violation};
+use crate::model::{
+    AccountIdx, AdminStatus, AssocStatus, CentralPhase, ControlSelection, Effective, MemberStatus, MemberType,
+    RegionIdx, SimTime, World,
+};
+use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, associations_disabled_controls};
+use crate::sim::{EventView, Observer};
+
+/// Checks invariants during a run.
+#[derive(Default)]
+pub struct Checker {
+    /// Violations found, in order.
+    pub violations: Vec<Violation>,
+    /// How often each sometimes-situation was reached.
+    pub sometimes: BTreeMap<Sometimes, u64>,
+    /// Account-Regions with association work outstanding.
+    pending: BTreeSet<(AccountIdx, RegionIdx)>,
+    /// Stop recording after this many violations (a broken rule repeats itself).
+    pub limit: usize,
+    /// Invariants switched off for this run (tests break one on purpose).
+    pub disabled: BTreeSet<Invariant>,
+}
+
+impl Checker {
+    /// A checker that keeps at most 100 violations.
+    pub fn new() -> Checker {
+        Checker { limit: 100, ..Checker::default() }
+    }
+
+    fn violate(&mut self, invariant: Invariant, event: u64, at: SimTime, detail: String) {
+        if self.violations.len() < self.limit && !self.disabled.contains(&invariant) {
+            self.violations.push(Violation { invariant, event, at, detail });
+        }
+    }
+
+    /// Every invariant over the whole world (what runs at quiescence).
+    pub fn full_check(&mut self, w: &World, at: SimTime) {
+        for account in w.account_indices() {
+            for region in w.regions.indices() {
+                let ar = w.ar(account, region);
+                let enabled = ar.memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
+                if enabled > 1 {
+                    self.violate(
+                        Invariant::OneAdministratorPerMember,
+                        0,
+                        at,
+                        format!("{} has {enabled} administrators in {}", w.account_id(account), w.regions.get(region)),
+                    );
+                }
+                for record in &ar.memberships {
+                    if record.member_type == MemberType::Organization
+                        && record.status == MemberStatus::Enabled
+                        && !w.in_org(account)
+                    {
+                        self.violate(
+                            Invariant::NoOutsiderOrganizationMember,
+                            0,
+                            at,
+                            format!(
+                                "{} is outside the organization but an enabled organization member of {} in {}",
+                                w.account_id(account),
+                                w.account_id(record.administrator),
+                                w.regions.get(region)
+                            ),
+                        );
+                    }
+                }
+                if ar.association.status == Some(AssocStatus::Pending) {
+                    self.violate(
+                        Invariant::QuiescentPolicyMatch,
+                        0,
+                        at,
+                        format!("{} {} is still PENDING at quiescence", w.account_id(account), w.regions.get(region)),
+                    );
+                }
+            }
+        }
+        for ((admin, region), roster) in w.rosters() {
+            if roster.counted > w.limits.members_per_admin {
+                self.violate(
+                    Invariant::MemberLimit,
+                    0,
+                    at,
+                    format!("{} has {} members in {}", w.account_id(*admin), roster.counted, w.regions.get(*region)),
+                );
+            }
+        }
+        if !w.org.trusted_access {
+            let anything = w.regions.indices().find_map(|r| w.designation(r).map(|d| (r, d)));
+            if let Some((region, d)) = anything {
+                self.violate(
+                    Invariant::NothingWithoutTrustedAccess,
+                    0,
+                    at,
+                    format!("{} is still administrator in {}", w.account_id(d.account), w.regions.get(region)),
+                );
+            }
+            if w.central.phase != CentralPhase::Off
+                || w.central.live_policies().next().is_some()
+                || !w.central.applied.is_empty()
+            {
+                self.violate(
+                    Invariant::NothingWithoutTrustedAccess,
+                    0,
+                    at,
+                    "central configuration, a policy or an association outlived trusted access".into(),
+                );
+            }
+        }
+        self.central_admins(w, 0, at);
+        self.policy_match(w, at);
+    }
+
+    fn central_admins(&mut self, w: &World, event: u64, at: SimTime) {
+        if w.central.phase != CentralPhase::Enabled {
+            return;
+        }
+        let Some(da) = w.central.da else { return };
+        for region in w.central_scope().iter() {
+            if !w.region_usable(da, region) {
+                continue;
+            }
+            if w.sh_admin(region) != Some(da) {
+                let found = w.sh_admin(region).map(|a| w.account_id(a).to_string()).unwrap_or_else(|| "none".into());
+                self.violate(
+                    Invariant::SameAdministratorUnderCentral,
+                    event,
+                    at,
+                    format!(
+                        "{} has administrator {found}, not the central DA {}",
+                        w.regions.get(region),
+                        w.account_id(da)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn policy_match(&mut self, w: &World, at: SimTime) {
+        if w.central.phase != CentralPhase::Enabled {
+            return;
+        }
+        let scope = w.central_scope();
+        for account in w.account_indices().filter(|a| w.in_org(*a)) {
+            let Effective::Policy { policy, .. } = w.effective(account) else { continue };
+            let content = &w.central.policy(policy).expect("effective policy is live").content;
+            for region in scope.iter() {
+                if w.ar(account, region).association.status != Some(AssocStatus::Success) {
+                    continue;
+                }
+                let hub = w.hub(account, region);
+                let mismatch = match hub {
+                    None if content.service_enabled => Some("the hub is off".to_string()),
+                    Some(_) if !content.service_enabled => Some("the hub is on".to_string()),
+                    Some(hub) => {
+                        let disabled = associations_disabled_controls(w, content, region);
+                        if hub.standards() != content.standards {
+                            Some("its standards differ from the policy's".into())
+                        } else if content.controls.is_some() && hub.disabled_controls != disabled {
+                            Some(format!(
+                                "its disabled controls differ from the policy's ({})",
+                                match content.controls {
+                                    Some(ControlSelection::Enabled(_)) => "enabled list",
+                                    _ => "disabled list",
+                                }
+                            ))
+                        } else {
+                            None
+                        }
+                    }
+                    None => None,
+                };
+                if let Some(why) = mismatch {
+                    self.violate(
+                        Invariant::QuiescentPolicyMatch,
+                        0,
+                        at,
+                        format!(
+                            "{} {} reports SUCCESS for {} but {why}",
+                            w.account_id(account),
+                            w.regions.get(region),
+                            crate::rules::describe::policy(w, policy)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn forbidden(&mut self, w: &World, event: &EventView<'_>) {
+        let Call { caller: Caller::Account(id), op: Op::Api(operation), region, .. } = event.call else { return };
+        if event.outcome.result.is_err() {
+            return;
+        }
+        let Some(caller) = w.account_idx(*id) else { return };
+        let management_only = matches!(operation.service(), Service::Organizations)
+            && !matches!(
+                **operation,
+                Operation::AcceptHandshake { .. }
+                    | Operation::DeclineHandshake { .. }
+                    | Operation::LeaveOrganization {}
+            )
+            || matches!(
+                **operation,
+                Operation::EnableOrganizationAdminAccount { .. }
+                    | Operation::DisableOrganizationAdminAccount { .. }
+                    | Operation::ListOrganizationAdminAccounts { .. }
+                    | Operation::DesignateDelegatedAdministrator { .. }
+                    | Operation::RemoveDelegatedAdministrator { .. }
+            );
+        let central_only = matches!(
+            **operation,
+            Operation::CreateConfigurationPolicy { .. }
+                | Operation::UpdateConfigurationPolicy { .. }
+                | Operation::DeleteConfigurationPolicy { .. }
+                | Operation::GetConfigurationPolicy { .. }
+                | Operation::ListConfigurationPolicies { .. }
+                | Operation::StartConfigurationPolicyAssociation { .. }
+                | Operation::StartConfigurationPolicyDisassociation { .. }
+                | Operation::GetConfigurationPolicyAssociation { .. }
+                | Operation::BatchGetConfigurationPolicyAssociations { .. }
+                | Operation::ListConfigurationPolicyAssociations { .. }
+        );
+        let admin_only = matches!(
+            **operation,
+            Operation::DescribeOrganizationConfiguration {} | Operation::EnableAllOrganizationAccounts {}
+        ) || matches!(**operation, Operation::UpdateOrganizationConfiguration { .. });
+        let why = if w.account(caller).state.is_suspended() {
+            Some("the caller is suspended or closed")
+        } else if management_only && !w.is_management(caller) {
+            Some("only the management account may call it")
+        } else if central_only && (w.central.da != Some(caller) || w.central.home != Some(*region)) {
+            Some("only the central-configuration DA, from the home Region, may call it")
+        } else if admin_only && w.sh_admin(*region) != Some(caller) {
+            Some("only the Region's Security Hub administrator may call it")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            self.violate(
+                Invariant::ForbiddenCallNeverSucceeds,
+                event.number,
+                event.at,
+                format!("{} by {id} in {} succeeded, but {why}", operation.name(), w.regions.get(*region)),
+            );
+        }
+    }
+}
+
+impl Observer for Checker {
+    fn after_event(&mut self, w: &World, event: &EventView<'_>) {
+        let (n, at) = (event.number, event.at);
+        for effect in &event.outcome.effects {
+            match &effect.change {
+                Change::MemberRecord { region, member, record } => {
+                    let enabled =
+                        w.ar(*member, *region).memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
+                    if enabled > 1 {
+                        self.violate(
+                            Invariant::OneAdministratorPerMember,
+                            n,
+                            at,
+                            format!(
+                                "{} now has {enabled} administrators in {}",
+                                w.account_id(*member),
+                                w.regions.get(*region)
+                            ),
+                        );
+                    }
+                    if let Some(roster) = w.roster(record.administrator, *region) {
+                        if roster.counted > w.limits.members_per_admin {
+                            self.violate(
+                                Invariant::MemberLimit,
+                                n,
+                                at,
+                                format!(
+                                    "{} has {} members in {}",
+                                    w.account_id(record.administrator),
+                                    roster.counted,
+                                    w.regions.get(*region)
+                                ),
+                            );
+                        }
+                    }
+                    if record.status == MemberStatus::Enabled {
+                        if record.member_type == MemberType::Organization && !w.in_org(*member) {
+                            self.violate(
+                                Invariant::NoOutsiderOrganizationMember,
+                                n,
+                                at,
+                                format!(
+                                    "{} enrolled as an organization member from outside the organization",
+                                    w.account_id(*member)
+                                ),
+                            );
+                        }
+                        if w.account(*member).state.is_suspended() {
+                            self.violate(
+                                Invariant::SuspendedGetsNoEnablement,
+                                n,
+                                at,
+                                format!(
+                                    "suspended {} became an enabled member [{}]",
+                                    w.account_id(*member),
+                                    effect.rule
+                                ),
+                            );
+                        }
+                    }
+                }
+                Change::HubEnabled { account, region, .. } => {
+                    if w.is_management(*account) && effect.rule != RuleId::HUB_1 {
+                        self.violate(
+                            Invariant::ManagementNeverAutoEnabled,
+                            n,
+                            at,
+                            format!(
+                                "the management account's hub in {} was enabled by [{}]",
+                                w.regions.get(*region),
+                                effect.rule
+                            ),
+                        );
+                    }
+                    if w.account(*account).state.is_suspended() {
+                        self.violate(
+                            Invariant::SuspendedGetsNoEnablement,
+                            n,
+                            at,
+                            format!(
+                                "suspended {}'s hub in {} was enabled by [{}]",
+                                w.account_id(*account),
+                                w.regions.get(*region),
+                                effect.rule
+                            ),
+                        );
+                    }
+                }
+                Change::AccountRegionAssociation { account, region, status, .. } => {
+                    if *status == Some(AssocStatus::Pending) {
+                        self.pending.insert((*account, *region));
+                    } else {
+                        self.pending.remove(&(*account, *region));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Op::Api(operation) = &event.call.op {
+            if event.outcome.result.is_ok() {
+                let key = match **operation {
+                    Operation::DisableAwsServiceAccess { .. } if !self.pending.is_empty() => {
+                        Some(Sometimes::TrustedAccessDisabledMidPropagation)
+                    }
+                    Operation::MoveAccount { account_id, .. }
+                        if w.account_idx(account_id).is_some_and(|a| {
+                            self.pending.range((a, RegionIdx(0))..=(a, RegionIdx(u8::MAX))).next().is_some()
+                        }) =>
+                    {
+                        Some(Sometimes::AccountMovedMidPropagation)
+                    }
+                    Operation::DeregisterDelegatedAdministrator { .. } if w.central.phase == CentralPhase::Enabled => {
+                        Some(Sometimes::AdministratorChangedUnderCentral)
+                    }
+                    _ => None,
+                };
+                if let Some(key) = key {
+                    *self.sometimes.entry(key).or_default() += 1;
+                }
+            }
+        }
+        let limit_hit = event.outcome.effects.iter().any(|e| e.rule == RuleId::LIFE_16)
+            || event.outcome.result.as_ref().is_ok_and(|r| r.to_string().contains("MEMBER_LIMIT_REACHED"));
+        if limit_hit {
+            *self.sometimes.entry(Sometimes::MemberLimitHit).or_default() += 1;
+        }
+        self.forbidden(w, event);
+        self.central_admins(w, n, at);
+        if !w.org.trusted_access {
+            for region in w.regions.indices() {
+                if let Some(d) = w.designation(region) {
+                    if d.status == AdminStatus::Enabled {
+                        self.violate(
+                            Invariant::NothingWithoutTrustedAccess,
+                            n,
+                            at,
+                            format!(
+                                "{} is an ENABLED administrator in {} without trusted access",
+                                w.account_id(d.account),
+                                w.regions.get(region)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn at_quiescence(&mut self, w: &World, now: SimTime) {
+        self.full_check(w, now);
+    }
+}

@@ -1,0 +1,248 @@
+//! Each invariant broken on purpose, in a hand-built world or with a faulty event, and caught.
+
+use serde_json::json;
+
+use super::*;
+use crate::model::{
+    AccountId, AccountIdx, AccountState, MemberRecord, MemberStatus, MemberType, Region, RegionIdx, SimTime, World,
+    WorldBuilder,
+};
+use crate::rules::{self, Call, Change, Effect, Operation, Outcome, RuleId};
+use crate::sim::{EventView, Observer};
+use crate::timeline::Origin;
+
+fn id(text: &str) -> AccountId {
+    AccountId::parse(text).unwrap()
+}
+
+fn world() -> World {
+    let regions = vec![Region::parse("us-east-1").unwrap(), Region::parse("eu-west-1").unwrap()];
+    WorldBuilder::new(regions, id("111111111111"))
+        .account_in(id("222222222222"), "Security")
+        .account_in(id("333333333333"), "Workloads")
+        .standalone(id("555555555555"))
+        .build()
+        .unwrap()
+}
+
+fn record(admin: AccountIdx, member_type: MemberType, status: MemberStatus) -> MemberRecord {
+    MemberRecord {
+        administrator: admin,
+        member_type,
+        status,
+        email: None,
+        invitation_id: None,
+        invited_at: None,
+        updated_at: SimTime::ZERO,
+    }
+}
+
+fn caught(checker: &Checker, invariant: Invariant) -> bool {
+    checker.violations.iter().any(|v| v.invariant == invariant)
+}
+
+fn full(w: &World) -> Checker {
+    let mut checker = Checker::new();
+    checker.full_check(w, SimTime(1));
+    checker
+}
+
+/// Feeds one hand-made event to the incremental check.
+fn event(w: &World, call: &Call, effects: Vec<Effect>, ok: bool) -> Checker {
+    let mut checker = Checker::new();
+    let outcome = Outcome {
+        result: if ok {
+            Ok(serde_json::Value::Null)
+        } else {
+            Err(rules::ApiError::new(RuleId::ERR_2, rules::ErrorCode::InvalidInputException, "x"))
+        },
+        effects,
+        follow_ups: vec![],
+    };
+    checker.after_event(
+        w,
+        &EventView { number: 1, at: SimTime(1), call, origin: Origin::Step { index: 0 }, outcome: &outcome },
+    );
+    checker
+}
+
+fn op(value: serde_json::Value) -> Operation {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn a_member_with_two_administrators_is_caught() {
+    let mut w = world();
+    let (da, member, other) = (AccountIdx(1), AccountIdx(2), AccountIdx(3));
+    w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
+    w.put_record(RegionIdx(0), member, record(other, MemberType::Invitation, MemberStatus::Enabled));
+    assert!(caught(&full(&w), Invariant::OneAdministratorPerMember));
+}
+
+#[test]
+fn too_many_members_are_caught() {
+    let mut w = world();
+    w.limits.members_per_admin = 1;
+    w.put_record(RegionIdx(0), AccountIdx(2), record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled));
+    w.put_record(RegionIdx(0), AccountIdx(3), record(AccountIdx(1), MemberType::Invitation, MemberStatus::Created));
+    assert!(caught(&full(&w), Invariant::MemberLimit));
+}
+
+#[test]
+fn the_management_account_enabled_by_someone_else_is_caught() {
+    let w = world();
+    let call = Call::by(
+        id("222222222222"),
+        RegionIdx(0),
+        op(json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": "111111111111"}]})),
+    );
+    let effects = vec![Effect {
+        rule: RuleId::MEMBER_5,
+        change: Change::HubEnabled {
+            account: AccountIdx(0),
+            region: RegionIdx(0),
+            generator: crate::model::ControlFindingGenerator::SecurityControl,
+        },
+    }];
+    assert!(caught(&event(&w, &call, effects, true), Invariant::ManagementNeverAutoEnabled));
+}
+
+#[test]
+fn a_forbidden_call_that_succeeds_is_caught() {
+    let w = world();
+    let call = Call::by(
+        id("333333333333"),
+        RegionIdx(0),
+        op(json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "333333333333"})),
+    );
+    assert!(caught(&event(&w, &call, vec![], true), Invariant::ForbiddenCallNeverSucceeds));
+    assert!(!caught(&event(&w, &call, vec![], false), Invariant::ForbiddenCallNeverSucceeds), "a refusal is fine");
+}
+
+#[test]
+fn an_administrator_without_trusted_access_is_caught() {
+    let mut w = world();
+    rules::change::commit(
+        &mut w,
+        SimTime(0),
+        &Change::AdministratorDesignated { region: RegionIdx(0), account: AccountIdx(1) },
+    );
+    assert!(!w.org.trusted_access);
+    assert!(caught(&full(&w), Invariant::NothingWithoutTrustedAccess));
+}
+
+#[test]
+fn central_configuration_with_another_administrator_in_a_linked_region_is_caught() {
+    let mut w = world();
+    let mut now = SimTime(0);
+    let mut apply = |w: &mut World, caller: &str, region: u8, value: serde_json::Value| {
+        now = now.after(crate::model::SimDuration::from_secs(1));
+        let outcome = rules::apply(w, now, &Call::by(id(caller), RegionIdx(region), op(value)));
+        assert!(outcome.is_ok(), "{:?}", outcome.result);
+        for follow_up in outcome.follow_ups {
+            rules::apply(w, now, &follow_up.call);
+        }
+    };
+    apply(
+        &mut w,
+        "111111111111",
+        0,
+        json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"}),
+    );
+    apply(
+        &mut w,
+        "222222222222",
+        0,
+        json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"}),
+    );
+    apply(
+        &mut w,
+        "222222222222",
+        0,
+        json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false, "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}}),
+    );
+    assert!(full(&w).violations.is_empty(), "{:?}", full(&w).violations);
+    rules::change::commit(&mut w, now, &Change::AdministratorRemoved { region: RegionIdx(1), account: AccountIdx(1) });
+    assert!(caught(&full(&w), Invariant::SameAdministratorUnderCentral));
+}
+
+#[test]
+fn a_success_that_does_not_match_the_policy_is_caught_at_quiescence() {
+    let mut w = world();
+    let mut now = SimTime(0);
+    let mut run = |w: &mut World, caller: &str, value: serde_json::Value| -> Outcome {
+        now = now.after(crate::model::SimDuration::from_secs(1));
+        let outcome = rules::apply(w, now, &Call::by(id(caller), RegionIdx(0), op(value)));
+        let mut queue: Vec<_> = outcome.follow_ups.clone();
+        while let Some(f) = queue.pop() {
+            queue.extend(rules::apply(w, now, &f.call).follow_ups);
+        }
+        outcome
+    };
+    run(
+        &mut w,
+        "111111111111",
+        json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"}),
+    );
+    run(&mut w, "222222222222", json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"}));
+    run(
+        &mut w,
+        "222222222222",
+        json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false, "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}}),
+    );
+    let created = run(
+        &mut w,
+        "222222222222",
+        json!({"Operation": "CreateConfigurationPolicy", "Name": "p", "ConfigurationPolicy": {"SecurityHub": {"ServiceEnabled": true, "EnabledStandardIdentifiers": ["aws-foundational-security-best-practices/v/1.0.0"], "SecurityControlsConfiguration": {"DisabledSecurityControlIdentifiers": []}}}}),
+    );
+    let policy = created.result.unwrap()["Id"].as_str().unwrap().to_string();
+    run(
+        &mut w,
+        "222222222222",
+        json!({"Operation": "StartConfigurationPolicyAssociation", "ConfigurationPolicyIdentifier": policy, "Target": {"AccountId": "333333333333"}}),
+    );
+    assert!(!caught(&full(&w), Invariant::QuiescentPolicyMatch), "{:?}", full(&w).violations);
+    // A faulty rule turns the hub off behind the policy's back.
+    rules::change::commit(&mut w, now, &Change::HubDisabled { account: AccountIdx(2), region: RegionIdx(1) });
+    assert!(caught(&full(&w), Invariant::QuiescentPolicyMatch));
+}
+
+#[test]
+fn an_outsider_enabled_as_organization_member_is_caught() {
+    let mut w = world();
+    w.put_record(RegionIdx(0), AccountIdx(3), record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled));
+    assert!(caught(&full(&w), Invariant::NoOutsiderOrganizationMember));
+}
+
+#[test]
+fn enabling_a_suspended_account_is_caught() {
+    let mut w = world();
+    rules::change::commit(
+        &mut w,
+        SimTime(0),
+        &Change::AccountStateChanged { account: AccountIdx(2), state: AccountState::Suspended },
+    );
+    let call = Call::by(
+        id("222222222222"),
+        RegionIdx(0),
+        op(json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": "333333333333"}]})),
+    );
+    let effects = vec![Effect {
+        rule: RuleId::MEMBER_2,
+        change: Change::MemberRecord {
+            region: RegionIdx(0),
+            member: AccountIdx(2),
+            record: Box::new(record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled)),
+        },
+    }];
+    w.put_record(RegionIdx(0), AccountIdx(2), record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled));
+    assert!(caught(&event(&w, &call, effects, true), Invariant::SuspendedGetsNoEnablement));
+}
+
+#[test]
+fn every_invariant_has_a_name_and_rules() {
+    for invariant in Invariant::ALL {
+        assert_eq!(Invariant::parse(invariant.name()), Some(invariant));
+        assert!(!invariant.rules().is_empty());
+    }
+}
