@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod fuzz;
 pub mod invariants;
 pub mod model;
 pub mod rules;

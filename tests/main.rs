@@ -17,3 +17,6 @@ mod determinism;
 
 // The binary: exit codes, diagnostics for malformed files.
 mod cli;
+
+// Fuzzing through the binary: no violations, --jobs independence, shard merge, shrink round trip.
+mod fuzz_smoke;

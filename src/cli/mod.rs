@@ -4,6 +4,7 @@
 
 mod bench;
 mod explain;
+mod fuzz;
 mod scenarios;
 
 use std::fmt;
@@ -18,6 +19,9 @@ Examples:
   hubsim check scenarios/**/*.toml
   hubsim explain scenarios/quickstart.toml
   hubsim bench lifecycle --members 10000 --regions 17
+  hubsim fuzz --seeds 0..64 --members 1000 --steps 500
+  hubsim fuzz --seeds 0..1000 --shard 2/4 --format json > shard-2.json
+  hubsim fuzz merge shard-*.json
 
 Exit codes: 0 success, 1 an expectation failed, 2 bad input.";
 
@@ -40,6 +44,9 @@ pub enum Command {
     /// Teach: the timeline narrated with each rule's title and source, and the final organization
     /// drawn as a tree.
     Explain(explain::ExplainArgs),
+    /// Fuzz: seeded random lifecycles in parallel, every invariant checked after every event;
+    /// failures are shrunk to scenario files. `hubsim fuzz merge` adds up shard reports.
+    Fuzz(fuzz::FuzzArgs),
     /// Measure the event loop on a built-in workload and report events per second and memory.
     Bench(bench::BenchArgs),
 }
@@ -87,6 +94,7 @@ pub fn run(cli: Cli) -> Result<Verdict, UsageError> {
         Command::Run(args) => scenarios::run(args),
         Command::Check(args) => scenarios::check(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }

@@ -25,12 +25,14 @@ pub struct Checker {
     pub limit: usize,
     /// Invariants switched off for this run (tests break one on purpose).
     pub disabled: BTreeSet<Invariant>,
+    /// Whether the deliberately wrong `Invariant::Canary` is checked.
+    pub canary: bool,
 }
 
 impl Checker {
-    /// A checker that keeps at most 100 violations.
+    /// A checker that keeps at most 100 violations; the canary is on when `HUBSIM_CANARY=1`.
     pub fn new() -> Checker {
-        Checker { limit: 100, ..Checker::default() }
+        Checker { limit: 100, canary: std::env::var("HUBSIM_CANARY").is_ok_and(|v| v == "1"), ..Checker::default() }
     }
 
     fn violate(&mut self, invariant: Invariant, event: u64, at: SimTime, detail: String) {
@@ -340,6 +342,9 @@ impl Observer for Checker {
                             ),
                         );
                     }
+                }
+                Change::AccountLeft { account } if self.canary => {
+                    self.violate(Invariant::Canary, n, at, format!("{} left the organization", w.account_id(*account)));
                 }
                 Change::AccountRegionAssociation { account, region, status, .. } => {
                     if *status == Some(AssocStatus::Pending) {

@@ -40,6 +40,10 @@ pub enum Invariant {
     NoOutsiderOrganizationMember,
     /// A suspended or closed account gets no new enablement.
     SuspendedGetsNoEnablement,
+    /// Testing aid, off unless `Checker::canary` is set (or `HUBSIM_CANARY=1` for the CLI): a
+    /// deliberately wrong property ("no account ever leaves the organization") that fuzzing finds
+    /// and shrinks, to test that round trip end to end.
+    Canary,
 }
 
 impl Invariant {
@@ -68,12 +72,13 @@ impl Invariant {
             Invariant::QuiescentPolicyMatch => "quiescent-policy-match",
             Invariant::NoOutsiderOrganizationMember => "no-outsider-organization-member",
             Invariant::SuspendedGetsNoEnablement => "suspended-gets-no-enablement",
+            Invariant::Canary => "canary-no-account-leaves",
         }
     }
 
     /// Parses a name.
     pub fn parse(name: &str) -> Option<Invariant> {
-        Invariant::ALL.into_iter().find(|i| i.name() == name)
+        Invariant::ALL.into_iter().chain([Invariant::Canary]).find(|i| i.name() == name)
     }
 
     /// The rules the property follows from.
@@ -88,6 +93,7 @@ impl Invariant {
             Invariant::QuiescentPolicyMatch => &[RuleId::ASSOC_10, RuleId::ASSOC_13, RuleId::POLICY_10],
             Invariant::NoOutsiderOrganizationMember => &[RuleId::LIFE_2, RuleId::MEMBER_6],
             Invariant::SuspendedGetsNoEnablement => &[RuleId::MEMBER_7, RuleId::LIFE_3, RuleId::HUB_6],
+            Invariant::Canary => &[RuleId::LIFE_2],
         }
     }
 }

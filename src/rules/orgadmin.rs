@@ -391,6 +391,21 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
             {
                 continue;
             }
+            if w.account(account).state.is_suspended() {
+                // MEMBER-7: enabling a suspended account fails and leaves it AccountSuspended.
+                if w.record(da, account, region).is_none_or(|r| r.status != MemberStatus::AccountSuspended) {
+                    cascade::set_record(
+                        tx,
+                        region,
+                        da,
+                        account,
+                        MemberType::Organization,
+                        MemberStatus::AccountSuspended,
+                        RuleId::MEMBER_7,
+                    );
+                }
+                continue;
+            }
             cascade::set_record(
                 tx,
                 region,

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::expect::{StepExpect, When, json_contains};
 use super::{CallerRef, Scenario, Step, symbols};
-use crate::invariants::Checker;
+use crate::invariants::{Checker, Sometimes, Violation};
 use crate::model::{SimTime, World};
 use crate::rules::{ApiError, Call, Operation, RuleId};
 use crate::sim::{EventView, Observer, SimConfig, Simulation, Stop};
@@ -69,6 +69,10 @@ pub struct Report {
     pub mismatches: Vec<Mismatch>,
     /// Rules that fired (effects, refusals, delay classes, skips) or that the scenario covers.
     pub exercised: BTreeSet<RuleId>,
+    /// Invariant violations (also listed among the mismatches).
+    pub violations: Vec<Violation>,
+    /// How often each "sometimes" situation was reached.
+    pub sometimes: BTreeMap<Sometimes, u64>,
 }
 
 impl Report {
@@ -254,6 +258,8 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
         });
     }
     let exercised = watcher.exercised;
+    let violations = watcher.invariants.violations;
+    let sometimes = watcher.invariants.sometimes;
     let (world, timeline) = sim.into_parts();
     Report {
         name: scenario.name.clone(),
@@ -265,6 +271,8 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
         checks,
         mismatches,
         exercised,
+        violations,
+        sometimes,
     }
 }
 
