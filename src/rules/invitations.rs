@@ -54,6 +54,15 @@ pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
             ));
             continue;
         }
+        if !record.status.counts_toward_quota() && w.member_limit_reached(ctx.caller, ctx.region) {
+            // LIFE-16: a Removed or Resigned record would count again once invited.
+            unprocessed.push(Unprocessed::new(
+                id,
+                "MEMBER_LIMIT_REACHED",
+                "The administrator has reached its member limit (QUOTA-1)",
+            ));
+            continue;
+        }
         if w.roster(ctx.caller, ctx.region)
             .is_some_and(|r| r.invitation_counted >= w.limits.invitation_members_per_admin)
             && !record.status.counts_toward_quota()
@@ -125,6 +134,15 @@ pub(super) fn accept_invitation(
                 "The account is already a member of {} (INV-4: only one invitation can be accepted)",
                 w.account_id(other.administrator)
             ),
+        ));
+    }
+    let record = w.record(admin, ctx.caller, ctx.region).expect("checked above");
+    if !record.status.counts_toward_quota() && w.member_limit_reached(admin, ctx.region) {
+        // LIFE-16 / ERR-13: a resigned member returning would exceed the administrator's quota.
+        return Err(ApiError::new(
+            RuleId::LIFE_16,
+            ErrorCode::LimitExceededException,
+            format!("Administrator {administrator_id} has reached its member limit (QUOTA-1)"),
         ));
     }
     if w.in_org(ctx.caller) && w.in_org(admin) && w.sh_admin(ctx.region).is_some() {

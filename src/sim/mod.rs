@@ -204,7 +204,7 @@ impl Simulation {
         match self.run_until(self.config.limits.max_time, observer) {
             Some(stop) => stop,
             None if self.queue.is_empty() => {
-                observer.at_quiescence(&self.world, self.now);
+                observer.at_quiescence(&self.world, self.timeline.summary.last_event_at);
                 Stop::Quiescent
             }
             None => Stop::TimeLimit(self.config.limits.max_time),
