@@ -237,6 +237,12 @@ impl World {
         self.roster(account, region).is_some_and(|r| r.total > 0)
     }
 
+    /// Whether `account` administers members in `region`: records that count (Created, Invited,
+    /// Enabled), as ADMIN-13 means it.
+    pub fn administers(&self, account: AccountIdx, region: RegionIdx) -> bool {
+        self.roster(account, region).is_some_and(|r| r.counted > 0)
+    }
+
     // ---- central configuration --------------------------------------------------------------
 
     /// The home and linked Regions while central configuration is in effect (empty otherwise).

@@ -88,6 +88,17 @@ pub(super) fn not_admin(w: &World, account: AccountIdx) -> ApiError {
     )
 }
 
+/// TIME-6 MODEL CHOICE: while the caller's designation is being removed, its administrator-only
+/// writes (member management) fail with ERR-5.
+pub(super) fn not_being_removed(w: &World, ctx: Ctx) -> Result<(), ApiError> {
+    match w.designation(ctx.region) {
+        Some(d) if d.account == ctx.caller && d.status == AdminStatus::DisableInProgress => {
+            Err(not_admin(w, ctx.caller))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// ERR-6: an `Enabled` member cannot act as an administrator of others (ADMIN-13).
 pub(super) fn not_enabled_member(w: &World, ctx: Ctx, code: ErrorCode) -> Result<(), ApiError> {
     match w.enabled_membership(ctx.caller, ctx.region) {

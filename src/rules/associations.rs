@@ -100,6 +100,10 @@ pub(super) fn start_association(
         }
     }
     let previous = tx.w().applied(target);
+    // OP-G5: every account under the target whose effective value changes is re-targeted, not only
+    // those now governed by the target (ASSOC-11 can move the DA's value elsewhere).
+    let under = tx.w().accounts_under(target);
+    let before: Vec<_> = under.iter().map(|a| tx.w().effective(*a)).collect();
     // ASSOC-18: the same value again restarts evaluation; a different one replaces it. ASSOC-6:
     // a policy on a self-managed target makes it centrally managed, and the reverse hands control
     // back with settings in place.
@@ -111,6 +115,15 @@ pub(super) fn start_association(
     tx.emit(rule, Change::AssociationApplied { target, value });
     let scope = tx.w().central_scope();
     let governed = accounts_governed_by(tx.w(), target);
+    let changed: Vec<AccountIdx> = under
+        .iter()
+        .zip(&before)
+        .filter(|(a, old)| {
+            let now = tx.w().effective(**a);
+            now != **old && now.source() != Some(target)
+        })
+        .map(|(a, _)| *a)
+        .collect();
     let parent = match target {
         Target::Node(node) => {
             // ASSOC-15: the node's status is a snapshot of the account-Regions it governs now.
@@ -133,6 +146,9 @@ pub(super) fn start_association(
     };
     for account in governed {
         cascade::retarget(tx, account, scope, parent, RuleId::ASSOC_10);
+    }
+    for account in changed {
+        cascade::retarget(tx, account, scope, None, RuleId::ASSOC_11);
     }
     let (target_id, target_type) = target_ids(tx.w(), target);
     Ok(json!({
@@ -524,7 +540,7 @@ pub(super) fn apply_policy_work(
         // MODEL CHOICE (ADMIN-13): an account that administers members of its own (invitation
         // members inside the organization or standalone; other organizations' fail above, ASSOC-16e)
         // gets the settings but is not made a member, since nobody is administrator and member at once.
-        let administers_others = tx.w().has_members(account, region);
+        let administers_others = tx.w().administers(account, region);
         if account != da && !is_member && !administers_others {
             cascade::set_record(
                 tx,

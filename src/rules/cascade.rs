@@ -307,11 +307,24 @@ pub(super) fn account_joined(tx: &mut Tx, account: AccountIdx, method: JoinMetho
         // Step 5: an invitation member of this Region's administrator becomes organization type.
         // Step 4: an account re-joining after leaving is new; its old `Removed` organization
         // record does not stop auto-enable.
+        // MEMBER-2: organization records never sit in Created/Invited, so only an Enabled
+        // invitation converts; a pending one is withdrawn (INV-1) and the joiner is treated like
+        // any other.
         if let Some(record) = tx.w().record(admin, account, region) {
             if record.member_type == MemberType::Invitation {
-                let status = record.status;
-                set_record(tx, region, admin, account, MemberType::Organization, status, RuleId::LIFE_1);
-                continue;
+                if record.status == MemberStatus::Enabled {
+                    set_record(
+                        tx,
+                        region,
+                        admin,
+                        account,
+                        MemberType::Organization,
+                        MemberStatus::Enabled,
+                        RuleId::LIFE_1,
+                    );
+                    continue;
+                }
+                purge_record(tx, region, admin, account, RuleId::INV_1);
             }
         }
         if tx.w().is_central_region(region) || designation.status != AdminStatus::Enabled {

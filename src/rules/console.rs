@@ -15,7 +15,9 @@ use super::change::Change;
 use super::orgadmin;
 use super::outcome::{ApiError, DelayClass, Response};
 use super::{Ctx, Operation, ServiceWork, Tx};
-use crate::model::{AccountId, AccountIdx, AdminStatus, ConfigurationType, MemberStatus, OrgConfig, StandardSet};
+use crate::model::{
+    AccountId, AccountIdx, AdminStatus, CentralPhase, ConfigurationType, MemberStatus, OrgConfig, StandardSet,
+};
 
 pub(super) fn apply(tx: &mut Tx, ctx: Ctx, operation: &Operation) -> Result<Response, ApiError> {
     match operation {
@@ -48,7 +50,7 @@ fn designate(tx: &mut Tx, ctx: Ctx, admin_account_id: AccountId) -> Result<Respo
 fn remove(tx: &mut Tx, ctx: Ctx, admin_account_id: AccountId) -> Result<Response, ApiError> {
     access::management(tx.w(), ctx)?;
     let w = tx.w();
-    if !w.central_scope().is_empty() {
+    if w.central.phase != CentralPhase::Off {
         return Err(access::invalid(
             RuleId::ADMIN_11,
             "The console cannot remove the delegated administrator while central configuration is on",

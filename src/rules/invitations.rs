@@ -23,6 +23,7 @@ pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
     access::batch_size(ids.len(), tx.w().limits.batch_accounts, "AccountIds")?;
     access::hub_on(tx.w(), ctx)?;
     access::not_enabled_member(tx.w(), ctx, ErrorCode::InvalidAccessException)?;
+    access::not_being_removed(tx.w(), ctx)?;
     let mut unprocessed = Vec::new();
     for id in ids {
         let w = tx.w();
@@ -124,7 +125,7 @@ pub(super) fn accept_invitation(
             "The organization's Security Hub administrator cannot become a member of another administrator (INV-4)",
         ));
     }
-    if w.has_members(ctx.caller, ctx.region) {
+    if w.administers(ctx.caller, ctx.region) {
         return Err(access::invalid(RuleId::INV_4, "An administrator account cannot accept an invitation"));
     }
     if let Some(other) = w.enabled_membership(ctx.caller, ctx.region) {
@@ -201,6 +202,7 @@ pub(super) fn decline_invitations(tx: &mut Tx, ctx: Ctx, admin_ids: &[AccountId]
 pub(super) fn delete_invitations(tx: &mut Tx, ctx: Ctx, member_ids: &[AccountId]) -> Result<Response, ApiError> {
     access::batch_size(member_ids.len(), tx.w().limits.batch_accounts, "AccountIds")?;
     access::hub_on(tx.w(), ctx)?;
+    access::not_being_removed(tx.w(), ctx)?;
     let mut unprocessed = Vec::new();
     for id in member_ids {
         let member = tx.w().account_idx(*id);

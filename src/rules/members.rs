@@ -21,16 +21,14 @@ use super::change::Change;
 use super::outcome::{ApiError, ErrorCode, Response};
 use super::respond::{self, Unprocessed};
 use super::{Ctx, Tx};
-use crate::model::{AccountId, AccountIdx, AdminStatus, MemberRecord, MemberStatus, MemberType, StandardSet, World};
+use crate::model::{AccountId, AccountIdx, MemberRecord, MemberStatus, MemberType, StandardSet, World};
 
 pub(super) fn create_members(tx: &mut Tx, ctx: Ctx, details: &[AccountDetails]) -> Result<Response, ApiError> {
     access::batch_size(details.len(), tx.w().limits.batch_accounts, "AccountDetails")?;
     access::hub_on(tx.w(), ctx)?;
     access::not_enabled_member(tx.w(), ctx, ErrorCode::ResourceConflictException)?;
+    access::not_being_removed(tx.w(), ctx)?;
     let designation = tx.w().designation(ctx.region);
-    if designation.is_some_and(|d| d.account == ctx.caller && d.status == AdminStatus::DisableInProgress) {
-        return Err(access::not_admin(tx.w(), ctx.caller));
-    }
     let caller_is_org_admin = designation.is_some_and(|d| d.account == ctx.caller) && tx.w().in_org(ctx.caller);
     let mut unprocessed = Vec::new();
     for detail in details {
@@ -173,6 +171,7 @@ pub(super) fn disassociate_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> 
     access::batch_size(ids.len(), tx.w().limits.batch_accounts, "AccountIds")?;
     access::hub_on(tx.w(), ctx)?;
     access::not_enabled_member(tx.w(), ctx, ErrorCode::InvalidAccessException)?;
+    access::not_being_removed(tx.w(), ctx)?;
     let records = records_of(tx.w(), ctx, ids);
     // OP-D9 MODEL CHOICE: all-or-nothing (the response has no UnprocessedAccounts).
     for (id, found) in &records {
@@ -217,6 +216,7 @@ pub(super) fn delete_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
     access::batch_size(ids.len(), tx.w().limits.batch_accounts, "AccountIds")?;
     access::hub_on(tx.w(), ctx)?;
     access::not_enabled_member(tx.w(), ctx, ErrorCode::InvalidAccessException)?;
+    access::not_being_removed(tx.w(), ctx)?;
     let mut unprocessed = Vec::new();
     for (id, found) in records_of(tx.w(), ctx, ids) {
         let Some((member, record)) = found else {

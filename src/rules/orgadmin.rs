@@ -233,11 +233,13 @@ pub(super) fn update_organization_configuration(
     let is_home = w.central.home == Some(ctx.region);
     let wants_local_settings_only = !auto_enable && auto_enable_standards != Some(AutoEnableStandards::Default);
     match configuration_type {
-        Some(ConfigurationType::Central) if w.central.phase == CentralPhase::Pending => Err(ApiError::new(
-            RuleId::CENTRAL_3,
-            ErrorCode::ResourceConflictException,
-            "The switch to central configuration is still in progress",
-        )),
+        _ if w.central.phase == CentralPhase::Pending && w.configuration_scope().contains(ctx.region) => {
+            Err(ApiError::new(
+                RuleId::CENTRAL_3,
+                ErrorCode::ResourceConflictException,
+                "The switch to central configuration is still in progress",
+            ))
+        }
         Some(ConfigurationType::Central) if central_here && is_home => {
             if wants_local_settings_only {
                 Ok(json!({}))
@@ -339,8 +341,12 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
     let home = w.central.home.expect("a pending switch has a home Region");
     let scope = w.configuration_scope();
     let conflict = scope.iter().find(|r| w.sh_admin(*r).is_some_and(|a| a != da));
-    let lost =
-        w.sh_admin(home) != Some(da) || !w.org.trusted_access || w.aggregators.get(&da).is_none_or(|a| a.home != home);
+    // The switch is lost if the DA stopped being the home Region's administrator (even one being
+    // removed, TIME-6), was deregistered, or lost its aggregator or trusted access.
+    let lost = w.designation(home).is_none_or(|d| d.account != da || d.status != AdminStatus::Enabled)
+        || w.org.delegated_admin != Some(da)
+        || !w.org.trusted_access
+        || w.aggregators.get(&da).is_none_or(|a| a.home != home);
     if let Some(region) = conflict.filter(|_| !lost).or(if lost { Some(home) } else { None }) {
         // CENTRAL-3 MODEL CHOICE: FAILED reverts to LOCAL everywhere, naming the Region.
         let message = if lost {
@@ -386,7 +392,7 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
             let w = tx.w();
             // ADMIN-13: an administrator of others (even by invitation) is not made a member.
             if w.enabled_membership(account, region).is_some()
-                || w.has_members(account, region)
+                || w.administers(account, region)
                 || w.member_limit_reached(da, region)
             {
                 continue;

@@ -965,7 +965,8 @@ fn invitations_can_be_declined_and_withdrawn() {
     lab.run(OTHER_ORG, US, json!({"Operation": "DeclineInvitations", "AccountIds": [OUTSIDE]}))
         .ok()
         .has("MEMBER-8", "us-east-1: 666666666666 member of 555555555555: Resigned (INVITATION)");
-    // INV-4: an administrator cannot accept an invitation.
+    // INV-4: an administrator (one with a record that counts) cannot accept an invitation.
+    lab.run(OUTSIDE, US, json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": DA}]})).ok();
     lab.run(OTHER_ORG, US, json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": OUTSIDE}]})).ok();
     lab.run(OTHER_ORG, US, json!({"Operation": "InviteMembers", "AccountIds": [OUTSIDE]})).ok();
     let inv =

@@ -112,6 +112,10 @@ fn complete_closure(tx: &mut Tx, region: RegionIdx, account: AccountIdx) -> Resu
         for admin in admins {
             cascade::purge_record(tx, r, admin, account, RuleId::LIFE_4);
         }
+        // Step 3: a closed administrator (organization or invitation) keeps no members.
+        for member in tx.w().members_of(account, r) {
+            cascade::purge_record(tx, r, account, member, RuleId::LIFE_4);
+        }
     }
     tx.later(DelayClass::Retention90Days, region, ServiceWork::ExpireClosedAccount { account });
     Ok(Value::Null)
