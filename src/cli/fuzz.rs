@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -146,7 +146,11 @@ pub(super) fn run(args: FuzzArgs) -> Result<Verdict, UsageError> {
             bar.set_message(format!("{total} events"));
         }
     };
-    let report = pool.install(|| fuzz::campaign(&config, &progress));
+    // Ctrl-C stops starting new seeds; the runs already finished are still reported and their
+    // failures written.
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
+    let report = pool.install(|| fuzz::campaign(&config, &progress, &STOP));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -14,6 +14,7 @@ mod write;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -82,12 +83,16 @@ pub struct FuzzReport {
     pub rules_fired: BTreeMap<String, u64>,
     /// Sometimes-properties and how often they were reached.
     pub sometimes: BTreeMap<String, u64>,
+    /// The campaign was interrupted (Ctrl-C); the runs that finished are reported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 impl FuzzReport {
     /// Adds another report (a shard's, or one run's).
     pub fn merge(&mut self, other: FuzzReport) {
         self.runs += other.runs;
+        self.interrupted |= other.interrupted;
         self.events += other.events;
         for (k, v) in other.violations {
             *self.violations.entry(k).or_default() += v;
@@ -123,7 +128,12 @@ impl FuzzReport {
 
     /// The report as text.
     pub fn render(&self) -> String {
-        let mut out = format!("runs {}  events {}\n", self.runs, self.events);
+        let mut out = format!(
+            "runs {}  events {}{}\n",
+            self.runs,
+            self.events,
+            if self.interrupted { "  (interrupted)" } else { "" }
+        );
         if self.failures.is_empty() {
             out.push_str("violations: none\n");
         } else {
@@ -264,8 +274,9 @@ pub fn run_seed(config: &FuzzConfig, worlds: &[(Shape, World)], seed: u64) -> Fu
     report
 }
 
-/// Runs the campaign on the current rayon pool; results are merged in seed order.
-pub fn campaign(config: &FuzzConfig, progress: &(dyn Fn(u64) + Sync)) -> FuzzReport {
+/// Runs the campaign on the current rayon pool; results are merged in seed order. Seeds not yet
+/// started when `stop` is set are skipped, and the report says it was interrupted.
+pub fn campaign(config: &FuzzConfig, progress: &(dyn Fn(u64) + Sync), stop: &AtomicBool) -> FuzzReport {
     let worlds: Vec<(Shape, World)> = (0..TEMPLATES)
         .map(|t| {
             let shape = generate::shape(t, config.members);
@@ -274,15 +285,19 @@ pub fn campaign(config: &FuzzConfig, progress: &(dyn Fn(u64) + Sync)) -> FuzzRep
         })
         .collect();
     let seeds = seeds(config);
-    let runs: Vec<FuzzReport> = seeds
+    let runs: Vec<Option<FuzzReport>> = seeds
         .par_iter()
         .map(|seed| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let report = run_seed(config, &worlds, *seed);
             progress(report.events);
-            report
+            Some(report)
         })
         .collect();
-    let mut total = FuzzReport::default();
+    let mut total = FuzzReport { interrupted: runs.iter().any(Option::is_none), ..FuzzReport::default() };
+    let runs = runs.into_iter().flatten();
     for run in runs {
         total.merge(run);
     }

@@ -82,6 +82,18 @@ impl OrgConfig {
             status_message: None,
         }
     }
+
+    /// The record of a Region under central configuration (ORGCFG-3): AutoEnable off, no
+    /// standards, with the switch's status.
+    pub fn central(status: OrgConfigStatus) -> OrgConfig {
+        OrgConfig {
+            auto_enable: false,
+            auto_enable_standards: AutoEnableStandards::None,
+            configuration_type: ConfigurationType::Central,
+            status,
+            status_message: None,
+        }
+    }
 }
 
 /// Security Hub's organization state in one Region.

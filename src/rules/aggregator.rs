@@ -138,11 +138,10 @@ fn link_changes(tx: &mut Tx, da: AccountIdx, before: RegionSet) {
         // AGG-6 MODEL CHOICE (as LIFE-11 for the home Region): an unlinked Region is back under
         // local configuration.
         if tx.w().org_config(region).is_some_and(|c| c.configuration_type == crate::model::ConfigurationType::Central) {
-            let config = crate::model::OrgConfig {
-                configuration_type: crate::model::ConfigurationType::Local,
-                ..crate::model::OrgConfig::fresh()
-            };
-            tx.emit(RuleId::AGG_6, Change::OrganizationConfiguration { region, config: Some(config) });
+            tx.emit(
+                RuleId::AGG_6,
+                Change::OrganizationConfiguration { region, config: Some(crate::model::OrgConfig::fresh()) },
+            );
         }
         // AGG-6: policies stop in a removed Region; accounts keep their settings there.
         for account in tx.w().account_indices().collect::<Vec<_>>() {
@@ -155,13 +154,7 @@ fn link_changes(tx: &mut Tx, da: AccountIdx, before: RegionSet) {
         if tx.w().region_usable(da, region) && tx.w().sh_admin(region).is_none() {
             orgadmin::designate(tx, region, da, false);
         }
-        let config = crate::model::OrgConfig {
-            auto_enable: false,
-            auto_enable_standards: crate::model::AutoEnableStandards::None,
-            configuration_type: crate::model::ConfigurationType::Central,
-            status: crate::model::OrgConfigStatus::Enabled,
-            status_message: None,
-        };
+        let config = crate::model::OrgConfig::central(crate::model::OrgConfigStatus::Enabled);
         if tx.w().sh_admin(region) == Some(da) {
             tx.emit(RuleId::AGG_6, Change::OrganizationConfiguration { region, config: Some(config) });
         }

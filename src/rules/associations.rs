@@ -491,7 +491,7 @@ pub(super) fn apply_policy_work(
     let mut failed_message = None;
     if content.service_enabled {
         if !tx.w().hub_enabled(account, region) {
-            let generator = cascade::generator_for(tx, account, region, Some(da));
+            let generator = cascade::generator_for(tx, region, Some(da));
             cascade::enable_hub(tx, account, region, StandardSet::EMPTY, generator, RuleId::ASSOC_10);
         }
         let recording = tx.w().ar(account, region).config_recording;

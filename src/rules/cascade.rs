@@ -58,13 +58,7 @@ pub(super) fn enable_hub(
 }
 
 /// The generator a newly enabled hub gets: its administrator's, for a member (HUB-2).
-pub(super) fn generator_for(
-    tx: &Tx,
-    account: AccountIdx,
-    region: RegionIdx,
-    admin: Option<AccountIdx>,
-) -> ControlFindingGenerator {
-    let _ = account;
+pub(super) fn generator_for(tx: &Tx, region: RegionIdx, admin: Option<AccountIdx>) -> ControlFindingGenerator {
     admin
         .and_then(|a| tx.w().hub(a, region))
         .map(|h| h.control_finding_generator)
@@ -115,6 +109,14 @@ pub(super) fn set_record(
     tx.emit(rule, Change::MemberRecord { region, member, record: Box::new(record) });
 }
 
+/// MEMBER-7 / HUB-6: an attempt to enable a suspended organization account leaves its record in
+/// `AccountSuspended` (written once; a repeated attempt changes nothing).
+pub(super) fn mark_suspended(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, member: AccountIdx, rule: RuleId) {
+    if tx.w().record(admin, member, region).is_none_or(|r| r.status != MemberStatus::AccountSuspended) {
+        set_record(tx, region, admin, member, MemberType::Organization, MemberStatus::AccountSuspended, rule);
+    }
+}
+
 /// Makes `member` an organization-type `Enabled` member of `admin` (MEMBER-2), enabling its hub
 /// with `standards` if it is off (MEMBER-5: otherwise nothing but the membership changes).
 pub(super) fn enrol_org_member(
@@ -126,7 +128,7 @@ pub(super) fn enrol_org_member(
     rule: RuleId,
 ) {
     if !tx.w().hub_enabled(member, region) {
-        let generator = generator_for(tx, member, region, Some(admin));
+        let generator = generator_for(tx, region, Some(admin));
         enable_hub(tx, member, region, standards, generator, RuleId::MEMBER_5);
     }
     set_record(tx, region, admin, member, MemberType::Organization, MemberStatus::Enabled, rule);
@@ -225,7 +227,7 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
     for region in scope.iter() {
         if let Some(config) = tx.w().org_config(region).cloned() {
             if config.configuration_type == ConfigurationType::Central {
-                let config = OrgConfig { configuration_type: ConfigurationType::Local, ..OrgConfig::fresh() };
+                let config = OrgConfig::fresh();
                 let cited = if forced { rule } else { RuleId::LIFE_14 };
                 tx.emit(cited, Change::OrganizationConfiguration { region, config: Some(config) });
             }

@@ -15,9 +15,7 @@ use super::change::Change;
 use super::orgadmin;
 use super::outcome::{ApiError, DelayClass, Response};
 use super::{Ctx, Operation, ServiceWork, Tx};
-use crate::model::{
-    AccountId, AccountIdx, AdminStatus, CentralPhase, ConfigurationType, MemberStatus, OrgConfig, StandardSet,
-};
+use crate::model::{AccountId, AccountIdx, AdminStatus, CentralPhase, ConfigurationType, OrgConfig, StandardSet};
 
 pub(super) fn apply(tx: &mut Tx, ctx: Ctx, operation: &Operation) -> Result<Response, ApiError> {
     match operation {
@@ -101,15 +99,7 @@ fn enable_all(tx: &mut Tx, ctx: Ctx) -> Result<Response, ApiError> {
             continue;
         }
         if w.account(account).state.is_suspended() {
-            cascade::set_record(
-                tx,
-                ctx.region,
-                ctx.caller,
-                account,
-                crate::model::MemberType::Organization,
-                MemberStatus::AccountSuspended,
-                RuleId::MEMBER_7,
-            );
+            cascade::mark_suspended(tx, ctx.region, ctx.caller, account, RuleId::MEMBER_7);
             continue;
         }
         cascade::enrol_org_member(tx, ctx.region, ctx.caller, account, StandardSet::defaults(), RuleId::LOCAL_6);

@@ -90,15 +90,7 @@ fn create_member(tx: &mut Tx, ctx: Ctx, detail: &AccountDetails, caller_is_org_a
         }
         if w.account(member).state.is_suspended() {
             // MEMBER-7 / HUB-6: the attempt leaves the record in AccountSuspended.
-            cascade::set_record(
-                tx,
-                region,
-                ctx.caller,
-                member,
-                MemberType::Organization,
-                MemberStatus::AccountSuspended,
-                RuleId::HUB_6,
-            );
+            cascade::mark_suspended(tx, region, ctx.caller, member, RuleId::HUB_6);
             return Err(Unprocessed::new(id, "ACCOUNT_SUSPENDED", "The account is suspended (MEMBER-7)"));
         }
         if w.member_limit_reached(ctx.caller, region) {

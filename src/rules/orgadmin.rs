@@ -119,7 +119,7 @@ pub(super) fn designate(tx: &mut Tx, region: RegionIdx, target: AccountIdx, defa
     if !tx.w().hub_enabled(target, region) {
         let standards = if default_standards { StandardSet::defaults() } else { StandardSet::EMPTY };
         let rule = if default_standards { RuleId::ADMIN_3 } else { RuleId::CENTRAL_4 };
-        let generator = cascade::generator_for(tx, target, region, None);
+        let generator = cascade::generator_for(tx, region, None);
         cascade::enable_hub(tx, target, region, standards, generator, rule);
     }
     tx.emit(RuleId::ADMIN_2, Change::AdministratorDesignated { region, account: target });
@@ -319,13 +319,7 @@ fn start_central(
     }
     let generation = w.central.switch_generation.wrapping_add(1);
     tx.emit(RuleId::CENTRAL_1, Change::CentralConfigurationRequested { da: ctx.caller, home: ctx.region, generation });
-    let pending = OrgConfig {
-        auto_enable: false,
-        auto_enable_standards: AutoEnableStandards::None,
-        configuration_type: ConfigurationType::Central,
-        status: OrgConfigStatus::Pending,
-        status_message: None,
-    };
+    let pending = OrgConfig::central(OrgConfigStatus::Pending);
     tx.emit(RuleId::CENTRAL_3, Change::OrganizationConfiguration { region: ctx.region, config: Some(pending) });
     tx.later(DelayClass::CentralSwitch, ctx.region, ServiceWork::SettleCentralConfiguration { generation });
     Ok(json!({}))
@@ -374,13 +368,7 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
         if tx.w().sh_admin(region).is_none() {
             designate(tx, region, da, false);
         }
-        let central = OrgConfig {
-            auto_enable: false,
-            auto_enable_standards: AutoEnableStandards::None,
-            configuration_type: ConfigurationType::Central,
-            status: OrgConfigStatus::Enabled,
-            status_message: None,
-        };
+        let central = OrgConfig::central(OrgConfigStatus::Enabled);
         tx.emit(RuleId::ORGCFG_3, Change::OrganizationConfiguration { region, config: Some(central) });
         // CENTRAL-4: organization accounts whose hub is already on become members.
         let candidates: Vec<AccountIdx> = tx
@@ -398,18 +386,7 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
                 continue;
             }
             if w.account(account).state.is_suspended() {
-                // MEMBER-7: enabling a suspended account fails and leaves it AccountSuspended.
-                if w.record(da, account, region).is_none_or(|r| r.status != MemberStatus::AccountSuspended) {
-                    cascade::set_record(
-                        tx,
-                        region,
-                        da,
-                        account,
-                        MemberType::Organization,
-                        MemberStatus::AccountSuspended,
-                        RuleId::MEMBER_7,
-                    );
-                }
+                cascade::mark_suspended(tx, region, da, account, RuleId::MEMBER_7);
                 continue;
             }
             cascade::set_record(

@@ -17,8 +17,7 @@ use super::orgadmin;
 use super::outcome::{ApiError, DelayClass, Response};
 use super::{ServiceWork, Tx};
 use crate::model::{
-    AccountIdx, AccountState, AdminStatus, AutoEnableStandards, JoinMethod, MemberStatus, MemberType, RegionIdx,
-    StandardSet,
+    AccountIdx, AccountState, AdminStatus, AutoEnableStandards, JoinMethod, MemberStatus, RegionIdx, StandardSet,
 };
 
 pub(super) fn run(tx: &mut Tx, region: RegionIdx, work: &ServiceWork) -> Result<Response, ApiError> {
@@ -176,15 +175,7 @@ fn auto_enable(
     };
     match skip {
         Some(("ACCOUNT_SUSPENDED", rule)) => {
-            cascade::set_record(
-                tx,
-                region,
-                admin,
-                account,
-                MemberType::Organization,
-                MemberStatus::AccountSuspended,
-                rule,
-            );
+            cascade::mark_suspended(tx, region, admin, account, rule);
             Ok(
                 json!({ "Applied": false, "Reason": "ACCOUNT_SUSPENDED", "Rule": rule.as_str(), "SkippedBy": RuleId::LOCAL_4.as_str() }),
             )
