@@ -185,28 +185,16 @@ pub fn workload(shape: &Shape, rng: &mut ChaCha8Rng, steps: usize) -> Vec<Step> 
 fn prologue(shape: &Shape, rng: &mut ChaCha8Rng) -> Vec<Step> {
     let kind = rng.random_range(0..100);
     let mut calls: Vec<(&str, RegionIdx, &str, Value)> = Vec::new();
+    let default_regions: Vec<RegionIdx> =
+        (0..shape.regions.len()).filter(|r| !shape.regions[*r].is_opt_in()).map(|r| RegionIdx(r as u8)).collect();
     if kind >= 30 {
-        for r in 0..shape.regions.len() {
-            if !shape.regions[r].is_opt_in() {
-                calls.push((
-                    MANAGEMENT,
-                    RegionIdx(r as u8),
-                    "EnableOrganizationAdminAccount",
-                    json!({ "AdminAccountId": ADMIN }),
-                ));
-            }
+        for &r in &default_regions {
+            calls.push((MANAGEMENT, r, "EnableOrganizationAdminAccount", json!({ "AdminAccountId": ADMIN })));
         }
     }
     if (30..65).contains(&kind) {
-        for r in 0..shape.regions.len() {
-            if !shape.regions[r].is_opt_in() {
-                calls.push((
-                    ADMIN,
-                    RegionIdx(r as u8),
-                    "UpdateOrganizationConfiguration",
-                    json!({ "AutoEnable": true }),
-                ));
-            }
+        for &r in &default_regions {
+            calls.push((ADMIN, r, "UpdateOrganizationConfiguration", json!({ "AutoEnable": true })));
         }
     }
     if kind >= 65 {

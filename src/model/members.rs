@@ -54,19 +54,20 @@ impl MemberStatus {
         }
     }
 
+    /// Every status.
+    pub const ALL: [MemberStatus; 7] = [
+        MemberStatus::Created,
+        MemberStatus::Invited,
+        MemberStatus::Enabled,
+        MemberStatus::Removed,
+        MemberStatus::Resigned,
+        MemberStatus::Deleted,
+        MemberStatus::AccountSuspended,
+    ];
+
     /// Parses the API spelling.
     pub fn parse(text: &str) -> Option<MemberStatus> {
-        [
-            MemberStatus::Created,
-            MemberStatus::Invited,
-            MemberStatus::Enabled,
-            MemberStatus::Removed,
-            MemberStatus::Resigned,
-            MemberStatus::Deleted,
-            MemberStatus::AccountSuspended,
-        ]
-        .into_iter()
-        .find(|s| s.api_name() == text)
+        MemberStatus::ALL.into_iter().find(|s| s.api_name() == text)
     }
 
     /// Whether the record counts toward the member quota (ORGCFG-4 MODEL CHOICE).

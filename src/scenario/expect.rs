@@ -276,18 +276,7 @@ fn json_name<T: serde::Serialize>(value: &T) -> String {
 
 /// The member statuses scenarios may write (plus `none`).
 pub fn member_status_names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = [
-        MemberStatus::Created,
-        MemberStatus::Invited,
-        MemberStatus::Enabled,
-        MemberStatus::Removed,
-        MemberStatus::Resigned,
-        MemberStatus::Deleted,
-        MemberStatus::AccountSuspended,
-    ]
-    .iter()
-    .map(|s| s.api_name())
-    .collect();
+    let mut names: Vec<&str> = MemberStatus::ALL.iter().map(|s| s.api_name()).collect();
     names.push("none");
     names
 }
