@@ -334,7 +334,10 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
     let da = w.central.da.expect("a pending switch has a DA");
     let home = w.central.home.expect("a pending switch has a home Region");
     let scope = w.configuration_scope();
-    let conflict = scope.iter().find(|r| w.sh_admin(*r).is_some_and(|a| a != da));
+    // A linked Region conflicts if another account administers it, or if the DA's own designation
+    // there is being removed (it would vanish under central configuration once the removal ends).
+    let conflict =
+        scope.iter().find(|r| w.designation(*r).is_some_and(|d| d.account != da || d.status != AdminStatus::Enabled));
     // The switch is lost if the DA stopped being the home Region's administrator (even one being
     // removed, TIME-6), was deregistered, or lost its aggregator or trusted access.
     let lost = w.designation(home).is_none_or(|d| d.account != da || d.status != AdminStatus::Enabled)
@@ -347,7 +350,7 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
             "The delegated administrator, its aggregator or trusted access changed before the switch completed"
                 .to_string()
         } else {
-            format!("Region {} has a different Security Hub administrator", w.regions.get(region))
+            format!("Region {} has a different Security Hub administrator, or one being removed", w.regions.get(region))
         };
         tx.emit(RuleId::CENTRAL_3, Change::CentralConfigurationEnded);
         if tx.w().org_config(home).is_some() {
