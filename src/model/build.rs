@@ -298,7 +298,7 @@ impl WorldBuilder {
             regions: Arc::new(table),
             accounts,
             account_index: Arc::new(index),
-            ars: ars.into_iter().map(Arc::new).collect(),
+            ars: ars.into_iter().map(Arc::from).collect(),
             org: Organization {
                 number: self.org_number,
                 management,

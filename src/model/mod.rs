@@ -121,7 +121,7 @@ pub struct World {
     pub accounts: Vec<Account>,
     account_index: Arc<BTreeMap<AccountId, AccountIdx>>,
     /// Per account, per Region state: `ars[account][region]`.
-    ars: Vec<Arc<Vec<ArState>>>,
+    ars: Vec<Arc<[ArState]>>,
     /// The organization.
     pub org: Organization,
     /// Security Hub organization state per Region.
@@ -353,7 +353,7 @@ impl World {
             enabling: RegionSet::EMPTY,
             disabling: RegionSet::EMPTY,
         });
-        self.ars.push(Arc::new(vec![ArState { config_recording: true, ..ArState::default() }; self.regions.len()]));
+        self.ars.push(Arc::from(vec![ArState { config_recording: true, ..ArState::default() }; self.regions.len()]));
         Arc::make_mut(&mut self.account_index).insert(id, idx);
         idx
     }
