@@ -81,8 +81,16 @@ pub(super) fn disable_hub(tx: &mut Tx, account: AccountIdx, region: RegionIdx, r
 
 /// Purges the record between `admin` and `member`.
 pub(super) fn purge_record(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, member: AccountIdx, rule: RuleId) {
+    purge(tx, region, admin, member, rule, false);
+}
+
+/// MEMBER-9: `DeleteMembers` purges the record; the former member then sees `Deleted`.
+pub(super) fn delete_record(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, member: AccountIdx) {
+    purge(tx, region, admin, member, RuleId::MEMBER_9, true);
+}
+
+fn purge(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, member: AccountIdx, rule: RuleId, deleted: bool) {
     let last_status = tx.w().record(admin, member, region).expect("purging an existing record").status;
-    let deleted = rule == RuleId::MEMBER_9;
     tx.emit(rule, Change::MemberRecordPurged { deleted, region, administrator: admin, member, last_status });
 }
 

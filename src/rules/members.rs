@@ -229,7 +229,7 @@ pub(super) fn delete_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
             continue;
         }
         // MEMBER-9: the record vanishes (and any pending invitation with it).
-        cascade::purge_record(tx, ctx.region, ctx.caller, member, RuleId::MEMBER_9);
+        cascade::delete_record(tx, ctx.region, ctx.caller, member);
     }
     Ok(respond::unprocessed(unprocessed))
 }

@@ -716,6 +716,11 @@ fn validate_step_expect(c: &mut Checker, value: &Spanned<toml::Value>) -> Option
     }
 }
 
+/// One check of `kind` per Region of `regions`, all expecting `expected`.
+fn per_region(checks: &mut Vec<Check>, regions: &[RegionIdx], expected: &str, kind: impl Fn(RegionIdx) -> CheckKind) {
+    checks.extend(regions.iter().map(|&region| Check { kind: kind(region), expected: expected.to_string() }));
+}
+
 /// An `[[expect]]` key checked per Region: its value, what it is, allowed values, the check.
 type PerRegionKey<'a> =
     (&'a Option<Spanned<String>>, &'static str, &'static [&'static str], fn(RegionIdx) -> CheckKind);
@@ -799,9 +804,7 @@ fn validate_expect(
     if let Some(value) = &raw.hub {
         let expected = c.one_of(value, "hub state", &["enabled", "disabled"]);
         if let (Some(expected), Some(account)) = (expected, needs_account(c, "hub")) {
-            for &region in &each_region {
-                checks.push(Check { kind: CheckKind::Hub { account, region }, expected: expected.clone() });
-            }
+            per_region(&mut checks, &each_region, &expected, |region| CheckKind::Hub { account, region });
         }
     }
     let administrator = match &raw.administrator {
@@ -810,41 +813,35 @@ fn validate_expect(
     };
     if let (Some(expected), Some(_)) = (&administrator, &raw.administrator) {
         if let Some(account) = needs_account(c, "administrator") {
-            for &region in &each_region {
-                checks.push(Check { kind: CheckKind::Administrator { account, region }, expected: expected.clone() });
-            }
+            per_region(&mut checks, &each_region, expected, |region| CheckKind::Administrator { account, region });
         }
     }
     let record_admin = administrator.as_deref().filter(|a| *a != "none").and_then(|a| AccountId::parse(a).ok());
     if let Some(value) = &raw.member_status {
         let expected = c.one_of(value, "member status", &member_status_names());
         if let (Some(expected), Some(account)) = (expected, needs_account(c, "member_status")) {
-            for &region in &each_region {
-                checks.push(Check {
-                    kind: CheckKind::MemberStatus { account, region, administrator: record_admin },
-                    expected: expected.clone(),
-                });
-            }
+            per_region(&mut checks, &each_region, &expected, |region| CheckKind::MemberStatus {
+                account,
+                region,
+                administrator: record_admin,
+            });
         }
     }
     if let Some(value) = &raw.member_type {
         let expected = c.one_of(value, "member type", &["ORGANIZATION", "INVITATION", "none"]);
         if let (Some(expected), Some(account)) = (expected, needs_account(c, "member_type")) {
-            for &region in &each_region {
-                checks.push(Check {
-                    kind: CheckKind::MemberType { account, region, administrator: record_admin },
-                    expected: expected.clone(),
-                });
-            }
+            per_region(&mut checks, &each_region, &expected, |region| CheckKind::MemberType {
+                account,
+                region,
+                administrator: record_admin,
+            });
         }
     }
     if let Some(list) = &raw.standards {
         let set: StandardSet = list.iter().filter_map(|s| parse_standard(c, s)).collect();
         if let Some(account) = needs_account(c, "standards") {
             let expected = set.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
-            for &region in &each_region {
-                checks.push(Check { kind: CheckKind::Standards { account, region }, expected: expected.clone() });
-            }
+            per_region(&mut checks, &each_region, &expected, |region| CheckKind::Standards { account, region });
         }
     }
     if let Some(list) = &raw.controls_disabled {
@@ -861,10 +858,7 @@ fn validate_expect(
         }
         if let Some(account) = needs_account(c, "controls_disabled") {
             let expected = set.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
-            for &region in &each_region {
-                checks
-                    .push(Check { kind: CheckKind::ControlsDisabled { account, region }, expected: expected.clone() });
-            }
+            per_region(&mut checks, &each_region, &expected, |region| CheckKind::ControlsDisabled { account, region });
         }
     }
     if let Some(value) = &raw.account_state {
@@ -884,16 +878,12 @@ fn validate_expect(
     }
     if let Some(n) = raw.member_count {
         if let Some(account) = needs_account(c, "member_count") {
-            for &region in &each_region {
-                checks.push(Check { kind: CheckKind::MemberCount { account, region }, expected: n.to_string() });
-            }
+            per_region(&mut checks, &each_region, &n.to_string(), |region| CheckKind::MemberCount { account, region });
         }
     }
     if let Some(value) = &raw.security_hub_admin {
         if let Some(expected) = admin_or_none(c, value) {
-            for &region in &each_region {
-                checks.push(Check { kind: CheckKind::SecurityHubAdmin { region }, expected: expected.clone() });
-            }
+            per_region(&mut checks, &each_region, &expected, |region| CheckKind::SecurityHubAdmin { region });
         }
     }
     if let Some(value) = &raw.delegated_admin {
@@ -904,7 +894,7 @@ fn validate_expect(
     if let Some(on) = raw.trusted_access {
         checks.push(Check { kind: CheckKind::TrustedAccess, expected: on.to_string() });
     }
-    let per_region: [PerRegionKey; 3] = [
+    let region_keys: [PerRegionKey; 3] = [
         (&raw.configuration_type, "configuration type", &["LOCAL", "CENTRAL", "none"], |region| {
             CheckKind::ConfigurationType { region }
         }),
@@ -915,19 +905,15 @@ fn validate_expect(
             CheckKind::AutoEnableStandards { region }
         }),
     ];
-    for (value, what, allowed, kind) in per_region {
+    for (value, what, allowed, kind) in region_keys {
         if let Some(value) = value {
             if let Some(expected) = c.one_of(value, what, allowed) {
-                for &region in &each_region {
-                    checks.push(Check { kind: kind(region), expected: expected.clone() });
-                }
+                per_region(&mut checks, &each_region, &expected, kind);
             }
         }
     }
     if let Some(on) = raw.auto_enable {
-        for &region in &each_region {
-            checks.push(Check { kind: CheckKind::AutoEnable { region }, expected: on.to_string() });
-        }
+        per_region(&mut checks, &each_region, &on.to_string(), |region| CheckKind::AutoEnable { region });
     }
     if let Some(value) = &raw.central {
         if let Some(expected) = c.one_of(value, "central configuration state", &["on", "off", "pending"]) {
