@@ -70,6 +70,35 @@ fn op(value: serde_json::Value) -> Operation {
     serde_json::from_value(value).unwrap()
 }
 
+/// Applies a call in the first Region, then all its follow-up work, and returns the call's outcome.
+fn drive(w: &mut World, now: &mut SimTime, caller: &str, value: serde_json::Value) -> Outcome {
+    *now = now.after(crate::model::SimDuration::from_secs(1));
+    let outcome = rules::apply(w, *now, &Call::by(id(caller), RegionIdx(0), op(value)));
+    assert!(outcome.is_ok(), "{:?}", outcome.result);
+    let mut queue: Vec<_> = outcome.follow_ups.clone();
+    while let Some(f) = queue.pop() {
+        queue.extend(rules::apply(w, *now, &f.call).follow_ups);
+    }
+    outcome
+}
+
+/// Designates the DA, gives it an ALL_REGIONS aggregator and turns central configuration on.
+fn start_central(w: &mut World, now: &mut SimTime) {
+    drive(
+        w,
+        now,
+        "111111111111",
+        json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"}),
+    );
+    drive(w, now, "222222222222", json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"}));
+    drive(
+        w,
+        now,
+        "222222222222",
+        json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false, "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}}),
+    );
+}
+
 #[test]
 fn a_member_with_two_administrators_is_caught() {
     let mut w = world();
@@ -135,32 +164,7 @@ fn an_administrator_without_trusted_access_is_caught() {
 fn central_configuration_with_another_administrator_in_a_linked_region_is_caught() {
     let mut w = world();
     let mut now = SimTime(0);
-    let mut apply = |w: &mut World, caller: &str, region: u8, value: serde_json::Value| {
-        now = now.after(crate::model::SimDuration::from_secs(1));
-        let outcome = rules::apply(w, now, &Call::by(id(caller), RegionIdx(region), op(value)));
-        assert!(outcome.is_ok(), "{:?}", outcome.result);
-        for follow_up in outcome.follow_ups {
-            rules::apply(w, now, &follow_up.call);
-        }
-    };
-    apply(
-        &mut w,
-        "111111111111",
-        0,
-        json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"}),
-    );
-    apply(
-        &mut w,
-        "222222222222",
-        0,
-        json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"}),
-    );
-    apply(
-        &mut w,
-        "222222222222",
-        0,
-        json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false, "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}}),
-    );
+    start_central(&mut w, &mut now);
     assert!(full(&w).violations.is_empty(), "{:?}", full(&w).violations);
     rules::change::commit(&mut w, now, &Change::AdministratorRemoved { region: RegionIdx(1), account: AccountIdx(1) });
     assert!(caught(&full(&w), Invariant::SameAdministratorUnderCentral));
@@ -170,34 +174,17 @@ fn central_configuration_with_another_administrator_in_a_linked_region_is_caught
 fn a_success_that_does_not_match_the_policy_is_caught_at_quiescence() {
     let mut w = world();
     let mut now = SimTime(0);
-    let mut run = |w: &mut World, caller: &str, value: serde_json::Value| -> Outcome {
-        now = now.after(crate::model::SimDuration::from_secs(1));
-        let outcome = rules::apply(w, now, &Call::by(id(caller), RegionIdx(0), op(value)));
-        let mut queue: Vec<_> = outcome.follow_ups.clone();
-        while let Some(f) = queue.pop() {
-            queue.extend(rules::apply(w, now, &f.call).follow_ups);
-        }
-        outcome
-    };
-    run(
+    start_central(&mut w, &mut now);
+    let created = drive(
         &mut w,
-        "111111111111",
-        json!({"Operation": "EnableOrganizationAdminAccount", "AdminAccountId": "222222222222"}),
-    );
-    run(&mut w, "222222222222", json!({"Operation": "CreateFindingAggregator", "RegionLinkingMode": "ALL_REGIONS"}));
-    run(
-        &mut w,
-        "222222222222",
-        json!({"Operation": "UpdateOrganizationConfiguration", "AutoEnable": false, "AutoEnableStandards": "NONE", "OrganizationConfiguration": {"ConfigurationType": "CENTRAL"}}),
-    );
-    let created = run(
-        &mut w,
+        &mut now,
         "222222222222",
         json!({"Operation": "CreateConfigurationPolicy", "Name": "p", "ConfigurationPolicy": {"SecurityHub": {"ServiceEnabled": true, "EnabledStandardIdentifiers": ["aws-foundational-security-best-practices/v/1.0.0"], "SecurityControlsConfiguration": {"DisabledSecurityControlIdentifiers": []}}}}),
     );
     let policy = created.result.unwrap()["Id"].as_str().unwrap().to_string();
-    run(
+    drive(
         &mut w,
+        &mut now,
         "222222222222",
         json!({"Operation": "StartConfigurationPolicyAssociation", "ConfigurationPolicyIdentifier": policy, "Target": {"AccountId": "333333333333"}}),
     );
