@@ -32,9 +32,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod capacity;
 pub mod cli;
 pub mod fuzz;
 pub mod invariants;
+pub mod metrics;
 pub mod model;
 pub mod rules;
 pub mod scenario;

@@ -20,3 +20,6 @@ mod cli;
 
 // Fuzzing through the binary: no violations, --jobs independence, shard merge, shrink round trip.
 mod fuzz_smoke;
+
+// Capacity: plans, retries and metrics against hand arithmetic; sweeps independent of threads.
+mod capacity;

@@ -38,6 +38,9 @@ pub(super) fn run(args: ExplainArgs) -> Result<Verdict, UsageError> {
         let region = text::region_label(&entry.call, &report.world);
         let who = match entry.origin {
             Origin::Step { index } => format!("Step {}: {}", index + 1, entry.actor()),
+            Origin::Retry { index, attempt, backoff } => {
+                format!("Step {} again (attempt {attempt}, after backing off {backoff}): {}", index + 1, entry.actor())
+            }
             Origin::FollowUp { delay, by, .. } => {
                 format!("Later ({} {}, started by event #{by}): Security Hub", delay.rule(), delay.rule().info().title)
             }

@@ -3,6 +3,7 @@
 //! check found something (an unmet expectation, a violation), 2 bad input.
 
 mod bench;
+mod capacity;
 mod explain;
 mod fuzz;
 mod scenarios;
@@ -22,6 +23,7 @@ Examples:
   hubsim fuzz --seeds 0..64 --members 1000 --steps 500
   hubsim fuzz --seeds 0..1000 --shard 2/4 --format json > shard-2.json
   hubsim fuzz merge shard-*.json
+  hubsim capacity --plan central-onboarding --members 1000,5000,10000 --regions 1,4,17 --plot exposure.svg
 
 Exit codes: 0 success, 1 an expectation failed, 2 bad input.";
 
@@ -47,6 +49,10 @@ pub enum Command {
     /// Fuzz: seeded random lifecycles in parallel, every invariant checked after every event;
     /// failures are shrunk to scenario files. `hubsim fuzz merge` adds up shard reports.
     Fuzz(fuzz::FuzzArgs),
+    /// Capacity: play a plan over a grid of member and Region counts and seeds; report calls,
+    /// throttling, retries, time to quiescence and exposure windows as a table, CSV or JSON, and
+    /// plot a metric to SVG.
+    Capacity(capacity::CapacityArgs),
     /// Measure the event loop on a built-in workload and report events per second and memory.
     Bench(bench::BenchArgs),
 }
@@ -96,6 +102,7 @@ pub fn run(cli: Cli) -> Result<Verdict, UsageError> {
         Command::Explain(args) => explain::run(args),
         Command::Fuzz(args) => fuzz::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Capacity(args) => capacity::run(args),
     }
 }
 

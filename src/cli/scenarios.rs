@@ -25,6 +25,10 @@ pub struct RunArgs {
     /// Write the output to this file instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Append the metrics (calls, throttles, retries, exposure windows, settle times) to the text
+    /// and summary outputs.
+    #[arg(long)]
+    pub metrics: bool,
 }
 
 /// Output formats of `hubsim run`.
@@ -36,6 +40,8 @@ pub enum Format {
     Jsonl,
     /// Counts by operation and by rule, then the results.
     Summary,
+    /// One JSON object per scenario: results and metrics.
+    Json,
 }
 
 /// Arguments of `hubsim check`.
@@ -88,12 +94,14 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    let recording = if args.format == Format::Summary { Recording::Summary } else { Recording::Full };
+    let recording =
+        if matches!(args.format, Format::Summary | Format::Json) { Recording::Summary } else { Recording::Full };
     let mut failed = 0;
     for scenario in &scenarios {
         let report = scenario::run(scenario, &RunOptions { seed: args.seed, recording });
-        let text = match args.format {
+        let mut text = match args.format {
             Format::Text => report.render_text(),
+            Format::Json => format!("{}\n", report.to_json()),
             Format::Jsonl => {
                 eprint!("{}: {}", scenario.name, report.render_results());
                 jsonl::render(&report.timeline, &report.world)
@@ -102,6 +110,9 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
                 format!("# {}\n{}\n{}", report.title, report.timeline.summary.render(), report.render_results())
             }
         };
+        if args.metrics && matches!(args.format, Format::Text | Format::Summary) {
+            text.push_str(&report.metrics.render());
+        }
         if let Err(e) = out.write_all(text.as_bytes()) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 return Ok(Verdict::Success);

@@ -6,10 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Invariant, Sometimes, Violation};
 use crate::model::{
-    AccountIdx, AdminStatus, AssocStatus, CentralPhase, ControlSelection, Effective, MemberStatus, MemberType,
-    RegionIdx, SimTime, World,
+    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, SimTime, World,
 };
-use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, associations_disabled_controls};
+use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, policy_mismatch};
 use crate::sim::{EventView, Observer};
 
 /// Checks invariants during a run.
@@ -156,28 +155,7 @@ impl Checker {
                 if w.ar(account, region).association.status != Some(AssocStatus::Success) {
                     continue;
                 }
-                let hub = w.hub(account, region);
-                let mismatch = match hub {
-                    None if content.service_enabled => Some("the hub is off".to_string()),
-                    Some(_) if !content.service_enabled => Some("the hub is on".to_string()),
-                    Some(hub) => {
-                        let disabled = associations_disabled_controls(w, content, region);
-                        if hub.standards() != content.standards {
-                            Some("its standards differ from the policy's".into())
-                        } else if content.controls.is_some() && hub.disabled_controls != disabled {
-                            Some(format!(
-                                "its disabled controls differ from the policy's ({})",
-                                match content.controls {
-                                    Some(ControlSelection::Enabled(_)) => "enabled list",
-                                    _ => "disabled list",
-                                }
-                            ))
-                        } else {
-                            None
-                        }
-                    }
-                    None => None,
-                };
+                let mismatch = policy_mismatch(w, account, region, content);
                 if let Some(why) = mismatch {
                     self.violate(
                         Invariant::QuiescentPolicyMatch,

@@ -347,6 +347,33 @@ pub fn policy_disabled_controls(w: &World, content: &PolicyContent, region: Regi
     disabled
 }
 
+/// How an account-Region's hub differs from what `content` asks for in `region`, if it does: what
+/// an association reporting SUCCESS promises (ASSOC-10, POLICY-2).
+pub fn policy_mismatch(w: &World, account: AccountIdx, region: RegionIdx, content: &PolicyContent) -> Option<String> {
+    match w.hub(account, region) {
+        None if content.service_enabled => Some("the hub is off".to_string()),
+        Some(_) if !content.service_enabled => Some("the hub is on".to_string()),
+        None => None,
+        Some(hub) => {
+            if hub.standards() != content.standards {
+                Some("its standards differ from the policy's".into())
+            } else if content.controls.is_some()
+                && hub.disabled_controls != policy_disabled_controls(w, content, region)
+            {
+                Some(format!(
+                    "its disabled controls differ from the policy's ({})",
+                    match content.controls {
+                        Some(ControlSelection::Enabled(_)) => "enabled list",
+                        _ => "disabled list",
+                    }
+                ))
+            } else {
+                None
+            }
+        }
+    }
+}
+
 /// CTRL-3 / Q-22: the one Region where a global-resource control stays on: the home Region if it
 /// has the control, else the first linked Region in lexical order that has it.
 fn global_control_region(w: &World, control: Control) -> Option<RegionIdx> {

@@ -33,7 +33,7 @@ mod work;
 mod tests;
 
 pub use associations::account_status as associations_status;
-pub use associations::policy_disabled_controls as associations_disabled_controls;
+pub use associations::{policy_disabled_controls as associations_disabled_controls, policy_mismatch};
 pub use call::{Call, Caller, Op, Operation, Service, ServiceWork};
 pub use catalog::{RuleId, RuleInfo, RuleKind};
 pub use change::{Change, RegionOptStatus, StandardStatus};

@@ -28,6 +28,8 @@ pub struct RawScenario {
     pub faults: Option<RawFaults>,
     #[serde(default)]
     pub limits: Option<RawLimits>,
+    #[serde(default)]
+    pub client: Option<RawClient>,
     #[serde(default, rename = "step")]
     pub steps: Vec<RawStep>,
     #[serde(default, rename = "expect")]
@@ -118,6 +120,33 @@ pub struct RawLimits {
     /// QUOTA-10 request-rate limits (default on).
     #[serde(default)]
     pub api_rate_limits: Option<bool>,
+    /// QUOTA-10 overrides by operation name.
+    #[serde(default)]
+    pub api_rates: BTreeMap<String, Spanned<RawRate>>,
+}
+
+/// One `[limits.api_rates]` entry.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRate {
+    pub rate: u64,
+    pub burst: u64,
+}
+
+/// `[client]`: how the caller of the steps retries.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClient {
+    #[serde(default)]
+    pub retry: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_attempts: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub base_backoff: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_backoff: Option<Spanned<String>>,
+    #[serde(default)]
+    pub round_trip: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[[step]]`.

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::expect::{StepExpect, When, json_contains};
 use super::{CallerRef, Scenario, Step, symbols};
 use crate::invariants::{Checker, Sometimes, Violation};
+use crate::metrics::{Metrics, MetricsReport};
 use crate::model::{SimTime, World};
 use crate::rules::{ApiError, Call, Operation, RuleId};
 use crate::sim::{EventView, Observer, SimConfig, Simulation, Stop};
@@ -73,6 +74,8 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// How often each "sometimes" situation was reached.
     pub sometimes: BTreeMap<Sometimes, u64>,
+    /// Calls, throttles, retries, exposure windows and settle times of the run.
+    pub metrics: MetricsReport,
 }
 
 impl Report {
@@ -111,6 +114,23 @@ impl Report {
         )
     }
 
+    /// The results and metrics as one JSON object (`hubsim run --format json`).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "scenario": self.name,
+            "title": self.title,
+            "seed": self.seed,
+            "stop": self.stop.to_string(),
+            "events": self.timeline.summary.events,
+            "passed": self.passed(),
+            "checks": self.checks,
+            "mismatches": self.mismatches.iter().map(|m| serde_json::json!({
+                "line": m.line, "what": m.what, "expected": m.expected, "found": m.found,
+            })).collect::<Vec<_>>(),
+            "metrics": self.metrics,
+        })
+    }
+
     /// The results: stop reason, counts, and each mismatch.
     pub fn render_results(&self) -> String {
         let mut out = format!(
@@ -136,6 +156,7 @@ struct Watcher {
     step_results: BTreeMap<usize, Result<Value, ApiError>>,
     exercised: BTreeSet<RuleId>,
     invariants: Checker,
+    metrics: Metrics,
 }
 
 impl Observer for Watcher {
@@ -145,8 +166,9 @@ impl Observer for Watcher {
 
     fn after_event(&mut self, world: &World, event: &EventView<'_>) {
         self.invariants.after_event(world, event);
+        self.metrics.after_event(world, event);
         match event.origin {
-            Origin::Step { index } => {
+            Origin::Step { index } | Origin::Retry { index, .. } => {
                 self.step_results.insert(index, event.outcome.result.clone());
             }
             Origin::FollowUp { delay, .. } => {
@@ -196,6 +218,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
         step_results: BTreeMap::new(),
         exercised: scenario.covers.iter().copied().collect(),
         invariants: Checker::new(),
+        metrics: Metrics::new(&scenario.world, true),
     };
     let mut mismatches = Vec::new();
     let mut checks = 0;
@@ -257,6 +280,8 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
             found: violation.to_string(),
         });
     }
+    let metrics =
+        watcher.metrics.report(sim.client_stats(), sim.timeline().summary.peak_queue, stop == Stop::Quiescent);
     let exercised = watcher.exercised;
     let violations = watcher.invariants.violations;
     let sometimes = watcher.invariants.sometimes;
@@ -273,6 +298,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
         exercised,
         violations,
         sometimes,
+        metrics,
     }
 }
 

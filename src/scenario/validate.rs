@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::duration;
 use super::expect::{Check, CheckKind, StateExpect, StepExpect, TargetRef, When, member_status_names};
-use super::raw::{RawExpect, RawScenario, RawStep};
+use super::raw::{RawClient, RawExpect, RawRate, RawScenario, RawStep};
 use super::symbols;
 use super::{CallerRef, Scenario, Step};
 use crate::model::{
@@ -21,7 +21,8 @@ use crate::model::{
     WorldBuilder,
 };
 use crate::rules::{DelayClass, ErrorCode, Operation, RuleId, Service, call};
-use crate::sim::{DelayRange, FaultModel, LatencyModel, RunLimits, SimConfig};
+use crate::sim::quotas::Rate;
+use crate::sim::{ClientConfig, DelayRange, FaultModel, LatencyModel, RetryMode, RunLimits, SimConfig};
 use crate::timeline::Recording;
 
 struct Checker<'a> {
@@ -338,6 +339,7 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     }
     let mut limits = RunLimits::default();
     let mut rate_limits = true;
+    let mut rate_overrides = BTreeMap::new();
     let mut quotas = Limits::default();
     if let Some(raw_limits) = &raw.limits {
         if let Some(n) = raw_limits.members_per_admin {
@@ -360,7 +362,22 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         if let Some(on) = raw_limits.api_rate_limits {
             rate_limits = on;
         }
+        for (operation, rate) in &raw_limits.api_rates {
+            let RawRate { rate: per_second, burst } = *rate.get_ref();
+            if !call::OPERATION_NAMES.contains(&operation.as_str()) {
+                c.error(
+                    rate.span(),
+                    format!("`{operation}` is not an operation hubsim knows"),
+                    Some("an AWS API operation name such as \"CreateMembers\"".into()),
+                );
+            } else if per_second == 0 || burst == 0 {
+                c.error(rate.span(), "a rate limit needs a rate and a burst of at least 1", None);
+            } else {
+                rate_overrides.insert(operation.clone(), Rate { per_second, burst });
+            }
+        }
     }
+    let client = raw.client.as_ref().map(|raw_client| client_config(&mut c, raw_client)).unwrap_or_default();
     builder = builder.limits(quotas);
     let world = match builder.build() {
         Ok(world) => Some(world),
@@ -459,11 +476,57 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             limits,
             recording: Recording::Full,
             rate_limits,
+            rate_overrides,
+            client,
         },
         steps,
         expects,
         covers,
     })
+}
+
+/// `[client]`: the SDK defaults for the mode, then each key given.
+fn client_config(c: &mut Checker, raw: &RawClient) -> ClientConfig {
+    let mode = match &raw.retry {
+        None => RetryMode::Standard,
+        Some(text) => RetryMode::parse(text.get_ref()).unwrap_or_else(|| {
+            c.error(
+                text.span(),
+                format!("`{}` is not a retry mode", text.get_ref()),
+                Some("\"off\", \"standard\" or \"adaptive\"".into()),
+            );
+            RetryMode::Off
+        }),
+    };
+    let mut config = ClientConfig::sdk(mode);
+    if let Some(n) = &raw.max_attempts {
+        if *n.get_ref() == 0 {
+            c.error(n.span(), "`max_attempts` counts the first attempt", Some("a number of at least 1".into()));
+        } else {
+            config.max_attempts = *n.get_ref();
+        }
+    }
+    for (value, slot) in [(&raw.base_backoff, &mut config.base_backoff), (&raw.max_backoff, &mut config.max_backoff)] {
+        if let Some(t) = value.as_ref().and_then(|v| c.duration(v)) {
+            *slot = t.since(SimTime::ZERO);
+        }
+    }
+    if let Some(range) = &raw.round_trip {
+        let values = range.get_ref();
+        if values.len() != 2 {
+            c.error(
+                range.span(),
+                "`round_trip` needs two durations",
+                Some("[\"MIN\", \"MAX\"], e.g. [\"50ms\", \"200ms\"]".into()),
+            );
+        } else if let (Some(min), Some(max)) = (c.duration(&values[0]), c.duration(&values[1])) {
+            match DelayRange::new(min.since(SimTime::ZERO), max.since(SimTime::ZERO)) {
+                Ok(r) => config.round_trip = r,
+                Err(why) => c.error(range.span(), why, Some("MIN not greater than MAX".into())),
+            }
+        }
+    }
+    config
 }
 
 fn parse_standard(c: &mut Checker, value: &Spanned<String>) -> Option<Standard> {

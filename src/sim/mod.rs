@@ -7,6 +7,8 @@
 //! (never the host clock), and the same world, schedule, configuration and seed always give the
 //! same timeline, whatever else runs on the machine.
 
+pub mod client;
+pub mod driver;
 pub mod faults;
 pub mod latency;
 pub mod queue;
@@ -15,6 +17,8 @@ pub mod rng;
 
 use rand_chacha::ChaCha8Rng;
 
+pub use client::{ClientConfig, RetryMode};
+pub use driver::{Issue, Phase, PhaseStart};
 pub use faults::FaultModel;
 pub use latency::{DelayRange, LatencyModel, Tail};
 pub use queue::EventQueue;
@@ -54,6 +58,10 @@ pub struct SimConfig {
     pub recording: Recording,
     /// Whether QUOTA-10 request rates are enforced.
     pub rate_limits: bool,
+    /// Overrides of QUOTA-10 rates by operation name.
+    pub rate_overrides: std::collections::BTreeMap<String, quotas::Rate>,
+    /// How the caller of steps retries (off by default).
+    pub client: ClientConfig,
 }
 
 impl Default for SimConfig {
@@ -65,6 +73,8 @@ impl Default for SimConfig {
             limits: RunLimits::default(),
             recording: Recording::Full,
             rate_limits: true,
+            rate_overrides: std::collections::BTreeMap::new(),
+            client: ClientConfig::default(),
         }
     }
 }
@@ -111,6 +121,21 @@ pub trait Observer {
     fn after_event(&mut self, _world: &World, _event: &EventView<'_>) {}
     /// Called when the queue has emptied, with the time of the last event.
     fn at_quiescence(&mut self, _world: &World, _now: SimTime) {}
+    /// Called when a phase of a plan starts.
+    fn phase_started(&mut self, _world: &World, _now: SimTime, _start: PhaseStart<'_>) {}
+}
+
+/// What the callers' retry behaviour amounted to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ClientStats {
+    /// Attempts after the first.
+    pub retries: u64,
+    /// Calls that ended on a retryable error (attempts or retry quota spent, or retries off).
+    pub gave_up: u64,
+    /// Total backoff waited.
+    pub backoff_ms: u64,
+    /// Total time adaptive mode held attempts back.
+    pub held_back_ms: u64,
 }
 
 /// An observer that does nothing.
@@ -143,6 +168,10 @@ pub struct Simulation {
     timeline: Timeline,
     step_builder: Option<StepBuilder>,
     rates: quotas::RateLimiter,
+    client: client::Client,
+    client_rng: ChaCha8Rng,
+    client_stats: ClientStats,
+    driver: Option<driver::Driver>,
 }
 
 impl Simulation {
@@ -155,9 +184,13 @@ impl Simulation {
             latency_rng: rng::stream(config.seed, rng::Concern::Latency),
             fault_rng: rng::stream(config.seed, rng::Concern::Faults),
             timeline: Timeline::new(config.recording),
-            config,
             step_builder: None,
-            rates: quotas::RateLimiter::default(),
+            rates: quotas::RateLimiter::with_overrides(config.rate_overrides.clone()),
+            client: client::Client::new(config.client),
+            client_rng: rng::stream(config.seed, rng::Concern::Retries),
+            client_stats: ClientStats::default(),
+            driver: None,
+            config,
         }
     }
 
@@ -194,6 +227,40 @@ impl Simulation {
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
+    /// What the callers' retries amounted to.
+    pub fn client_stats(&self) -> ClientStats {
+        self.client_stats
+    }
+
+    /// Plays `phases` from now: the first phase starts at once, each later one when the previous
+    /// is done (see `driver`). Calls are numbered across the plan like steps.
+    pub fn play(&mut self, phases: Vec<Phase>, observer: &mut dyn Observer) {
+        let mut driver = driver::Driver::new(phases);
+        let (mut sends, mut started) = (Vec::new(), Vec::new());
+        driver.start_next(self.now, &mut sends, &mut started);
+        self.driver = Some(driver);
+        self.dispatch(sends, started, observer);
+    }
+
+    /// Whether a plan is playing and not finished.
+    pub fn plan_unfinished(&self) -> bool {
+        self.driver.as_ref().is_some_and(|d| !d.finished())
+    }
+
+    fn dispatch(&mut self, sends: Vec<driver::Send>, started: Vec<usize>, observer: &mut dyn Observer) {
+        if let Some(driver) = &self.driver {
+            for index in started {
+                observer.phase_started(&self.world, self.now, PhaseStart { index, phase: driver.phase(index) });
+            }
+        }
+        for send in sends {
+            let at = self.client.send_time(send.at);
+            self.client_stats.held_back_ms += at.since(send.at).as_ms();
+            self.queue
+                .push(at, Pending { planned: Planned::Call(send.call), origin: Origin::Step { index: send.index } });
+        }
+    }
+
     /// The world and the record.
     pub fn into_parts(self) -> (World, Timeline) {
         (self.world, self.timeline)
@@ -221,7 +288,20 @@ impl Simulation {
                 }
                 break;
             }
-            let Some(scheduled) = self.queue.pop_until(until) else { break };
+            let Some(scheduled) = self.queue.pop_until(until) else {
+                // A plan phase waiting for the service to settle starts once nothing is left.
+                let waiting = self.driver.as_ref().and_then(|d| d.waiting_since()).filter(|_| self.queue.is_empty());
+                match waiting {
+                    Some(since) if since.max(self.now) <= until => {
+                        self.now = since.max(self.now);
+                        let (mut sends, mut started) = (Vec::new(), Vec::new());
+                        self.driver.as_mut().expect("waiting").start_next(self.now, &mut sends, &mut started);
+                        self.dispatch(sends, started, observer);
+                        continue;
+                    }
+                    _ => break,
+                }
+            };
             self.step(scheduled, observer);
         }
         self.now = self.now.max(until.min(self.config.limits.max_time));
@@ -233,6 +313,44 @@ impl Simulation {
         if self.config.rate_limits { self.rates.admit(call, self.now) } else { Ok(()) }
     }
 
+    /// The caller's side of a step's attempt: retry it, or count it done (and let a plan go on).
+    fn after_attempt(
+        &mut self,
+        index: usize,
+        origin: Origin,
+        call: &Call,
+        outcome: &Outcome,
+        observer: &mut dyn Observer,
+    ) {
+        if self.config.client.mode == RetryMode::Off && self.driver.is_none() {
+            if outcome.result.as_ref().err().and_then(client::classify).is_some() {
+                self.client_stats.gave_up += 1;
+            }
+            return;
+        }
+        let attempt = match origin {
+            Origin::Retry { attempt, .. } => attempt,
+            _ => 1,
+        };
+        let error = outcome.result.as_ref().err();
+        match self.client.after_attempt(self.now, attempt, error, &mut self.client_rng) {
+            client::Decision::Retry { at, backoff } => {
+                self.client_stats.retries += 1;
+                self.client_stats.backoff_ms += backoff.as_ms();
+                let origin = Origin::Retry { index, attempt: attempt + 1, backoff };
+                self.queue.push(at, Pending { planned: Planned::Call(call.clone()), origin });
+            }
+            client::Decision::Done { response_at, gave_up } => {
+                self.client_stats.gave_up += gave_up as u64;
+                if let Some(driver) = &mut self.driver {
+                    let (mut sends, mut started) = (Vec::new(), Vec::new());
+                    driver.job_done(index, response_at, &mut sends, &mut started);
+                    self.dispatch(sends, started, observer);
+                }
+            }
+        }
+    }
+
     fn step(&mut self, scheduled: queue::Scheduled<Pending>, observer: &mut dyn Observer) {
         self.now = scheduled.at;
         let Pending { planned, origin } = scheduled.event;
@@ -242,7 +360,7 @@ impl Simulation {
                 let builder = self.step_builder.as_mut().expect("planned steps need a step builder");
                 builder(&self.world, index)
             }
-            (Planned::Step, Origin::FollowUp { .. }) => unreachable!("only steps are planned"),
+            (Planned::Step, _) => unreachable!("only first attempts of scenario steps are planned"),
         };
         let faults = self.config.faults;
         let mut injected = None;
@@ -267,6 +385,9 @@ impl Simulation {
             }
         };
         let number = self.timeline.summary.events + 1;
+        if let (Origin::Step { index } | Origin::Retry { index, .. }, Op::Api(_)) = (origin, &call.op) {
+            self.after_attempt(index, origin, &call, &outcome, observer);
+        }
         for follow_up in std::mem::take(&mut outcome.follow_ups) {
             let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
             let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };

@@ -29,6 +29,9 @@ pub fn entry_json(entry: &Entry, world: &World) -> Value {
     };
     let origin = match entry.origin {
         Origin::Step { index } => json!({ "step": index }),
+        Origin::Retry { index, attempt, backoff } => {
+            json!({ "step": index, "attempt": attempt, "backoff_ms": backoff.as_ms() })
+        }
         Origin::FollowUp { delay, scheduled_at, by } => {
             json!({ "follow_up": delay.rule().as_str(), "scheduled_at_ms": scheduled_at.as_ms(), "by": by })
         }

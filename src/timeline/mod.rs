@@ -10,7 +10,7 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
-use crate::model::SimTime;
+use crate::model::{SimDuration, SimTime};
 use crate::rules::{ApiError, Call, DelayClass, Effect, ErrorCode, Outcome, Response, RuleId};
 
 /// How much a run records.
@@ -29,6 +29,15 @@ pub enum Origin {
     Step {
         /// Index of the step.
         index: usize,
+    },
+    /// A retry of step `index` by its caller (the client's retry mode), after `backoff`.
+    Retry {
+        /// Index of the step.
+        index: usize,
+        /// Attempt number (2 for the first retry).
+        attempt: u32,
+        /// The backoff the caller waited after the previous response.
+        backoff: SimDuration,
     },
     /// Follow-up work emitted by an earlier event.
     FollowUp {

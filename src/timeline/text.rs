@@ -47,6 +47,9 @@ pub fn render_entry(out: &mut String, entry: &Entry, world: &World) {
         Origin::Step { index } => {
             let _ = write!(out, "   (step {})", index + 1);
         }
+        Origin::Retry { index, attempt, backoff } => {
+            let _ = write!(out, "   (step {}, attempt {attempt} after a {backoff} backoff)", index + 1);
+        }
     }
     out.push('\n');
     match &entry.result {

@@ -1,7 +1,10 @@
 //! Ready-made workloads: organizations of a given shape and schedules of calls that play out a
 //! story on them, for benchmarks and capacity questions.
 //!
-//! A workload only produces data (a `World` and timed `Call`s); the simulator runs it.
+//! A workload only produces data (a `World` and timed `Call`s, or a `plans::Plan`); the simulator
+//! runs it.
+
+pub mod plans;
 
 use serde_json::json;
 
@@ -25,9 +28,22 @@ pub fn regions(n: usize) -> Vec<Region> {
 /// An organization with `members` generated accounts spread over `Workloads/Team-N` OUs (100
 /// accounts per OU), the delegated administrator in `Security`.
 pub fn organization(members: usize, n_regions: usize) -> Result<World, BuildError> {
+    organization_shaped(members, n_regions, 100, 20_000)
+}
+
+/// An organization with `members` generated accounts, `per_ou` to each `Workloads/Team-N` OU, and
+/// room for `max_accounts` accounts (QUOTA-11).
+pub fn organization_shaped(
+    members: usize,
+    n_regions: usize,
+    per_ou: usize,
+    max_accounts: usize,
+) -> Result<World, BuildError> {
     let id = |text: &str| AccountId::parse(text).expect("constant ids are valid");
-    let mut builder = WorldBuilder::new(regions(n_regions), id(MANAGEMENT)).account_in(id(ADMIN), "Security");
-    let per_ou = 100;
+    let mut builder = WorldBuilder::new(regions(n_regions), id(MANAGEMENT))
+        .account_in(id(ADMIN), "Security")
+        .max_accounts(max_accounts.min(u32::MAX as usize) as u32);
+    let per_ou = per_ou.max(1);
     for team in 0..members.div_ceil(per_ou) {
         let n = per_ou.min(members - team * per_ou);
         builder = builder.generate_in(&format!("Workloads/Team-{team:03}"), n);

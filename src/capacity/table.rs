@@ -1,0 +1,187 @@
+//! A sweep as a table (one row per grid point, the spread over seeds as `min–max`) and as CSV (one
+//! row per run, durations in milliseconds).
+
+use std::fmt::Write;
+
+use super::{PlanRun, Sweep};
+use crate::metrics::compact_duration;
+
+/// A metric a sweep reports and can plot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Metric {
+    /// API attempts, retries included.
+    ApiCalls,
+    /// Attempts refused by throttling.
+    Throttled,
+    /// Retries.
+    Retries,
+    /// From the start of measuring to the last event.
+    TimeToQuiescence,
+    /// Exposure window, median.
+    ExposureP50,
+    /// Exposure window, 90th percentile.
+    ExposureP90,
+    /// Exposure window, 99th percentile.
+    ExposureP99,
+    /// Longest exposure window.
+    ExposureMax,
+    /// Account-Regions never reaching their intended state.
+    StillExposed,
+    /// Association settle time, 90th percentile.
+    SettleP90,
+    /// Events processed.
+    Events,
+}
+
+impl Metric {
+    /// Every metric, in column order.
+    pub const ALL: [Metric; 11] = [
+        Metric::ApiCalls,
+        Metric::Throttled,
+        Metric::Retries,
+        Metric::TimeToQuiescence,
+        Metric::ExposureP50,
+        Metric::ExposureP90,
+        Metric::ExposureP99,
+        Metric::ExposureMax,
+        Metric::StillExposed,
+        Metric::SettleP90,
+        Metric::Events,
+    ];
+
+    /// Column header.
+    pub fn header(self) -> &'static str {
+        match self {
+            Metric::ApiCalls => "API calls",
+            Metric::Throttled => "throttled",
+            Metric::Retries => "retries",
+            Metric::TimeToQuiescence => "to quiescence",
+            Metric::ExposureP50 => "exposure p50",
+            Metric::ExposureP90 => "exposure p90",
+            Metric::ExposureP99 => "exposure p99",
+            Metric::ExposureMax => "exposure max",
+            Metric::StillExposed => "still exposed",
+            Metric::SettleP90 => "settle p90",
+            Metric::Events => "events",
+        }
+    }
+
+    /// CSV column name.
+    pub fn column(self) -> &'static str {
+        match self {
+            Metric::ApiCalls => "api_calls",
+            Metric::Throttled => "throttled",
+            Metric::Retries => "retries",
+            Metric::TimeToQuiescence => "time_to_quiescence_ms",
+            Metric::ExposureP50 => "exposure_p50_ms",
+            Metric::ExposureP90 => "exposure_p90_ms",
+            Metric::ExposureP99 => "exposure_p99_ms",
+            Metric::ExposureMax => "exposure_max_ms",
+            Metric::StillExposed => "still_exposed",
+            Metric::SettleP90 => "settle_p90_ms",
+            Metric::Events => "events",
+        }
+    }
+
+    /// Whether the value is a duration in milliseconds.
+    pub fn is_duration(self) -> bool {
+        self.column().ends_with("_ms")
+    }
+
+    /// The value in one run.
+    pub fn of(self, run: &PlanRun) -> u64 {
+        let m = &run.metrics;
+        match self {
+            Metric::ApiCalls => m.api_calls,
+            Metric::Throttled => m.throttled,
+            Metric::Retries => m.client.retries,
+            Metric::TimeToQuiescence => m.time_to_quiescence_ms,
+            Metric::ExposureP50 => m.exposure.closed.p50_ms,
+            Metric::ExposureP90 => m.exposure.closed.p90_ms,
+            Metric::ExposureP99 => m.exposure.closed.p99_ms,
+            Metric::ExposureMax => m.exposure.closed.max_ms,
+            Metric::StillExposed => m.exposure.still_exposed,
+            Metric::SettleP90 => m.association.settled.p90_ms,
+            Metric::Events => m.events,
+        }
+    }
+
+    /// Whether the run has a value (distributions without samples have none).
+    pub fn available(self, run: &PlanRun) -> bool {
+        let m = &run.metrics;
+        match self {
+            Metric::ExposureP50 | Metric::ExposureP90 | Metric::ExposureP99 | Metric::ExposureMax => {
+                m.exposure.closed.count > 0
+            }
+            Metric::SettleP90 => m.association.settled.count > 0,
+            _ => true,
+        }
+    }
+
+    /// A value as the table shows it.
+    pub fn show(self, value: u64) -> String {
+        if self.is_duration() { compact_duration(value) } else { value.to_string() }
+    }
+}
+
+/// Min and max of a metric over the runs of a grid point.
+fn spread(metric: Metric, runs: &[&PlanRun]) -> String {
+    let values: Vec<u64> = runs.iter().filter(|r| metric.available(r)).map(|r| metric.of(r)).collect();
+    if values.is_empty() {
+        return "-".into();
+    }
+    let (min, max) = (*values.iter().min().unwrap_or(&0), *values.iter().max().unwrap_or(&0));
+    if min == max { metric.show(min) } else { format!("{}–{}", metric.show(min), metric.show(max)) }
+}
+
+/// The sweep as an aligned table: one row per grid point; a range where seeds disagree.
+pub fn render_table(sweep: &Sweep) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut header = vec!["regions".to_string(), "members".to_string(), "seeds".to_string()];
+    header.extend(Metric::ALL.iter().map(|m| m.header().to_string()));
+    rows.push(header);
+    for (members, regions) in sweep.points() {
+        let runs: Vec<&PlanRun> = sweep.point(members, regions).collect();
+        let mut row = vec![regions.to_string(), members.to_string(), runs.len().to_string()];
+        row.extend(Metric::ALL.iter().map(|m| spread(*m, &runs)));
+        rows.push(row);
+    }
+    let widths: Vec<usize> =
+        (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}", w = *w)).collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        if i == 0 {
+            let _ = writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+        }
+    }
+    out
+}
+
+/// The sweep as CSV: one row per run.
+pub fn render_csv(sweep: &Sweep) -> String {
+    let mut out = String::from("plan,regions,members,seed,");
+    out.push_str(&Metric::ALL.iter().map(|m| m.column()).collect::<Vec<_>>().join(","));
+    out.push_str(",gave_up,dropped,settled,settle_failed,peak_queue,quiescent\n");
+    for run in &sweep.runs {
+        let m = &run.metrics;
+        let values: Vec<String> = Metric::ALL.iter().map(|metric| metric.of(run).to_string()).collect();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            sweep.plan.as_str(),
+            run.regions,
+            run.members,
+            run.seed,
+            values.join(","),
+            m.client.gave_up,
+            m.exposure.dropped,
+            m.association.settled.count,
+            m.association.failed,
+            m.peak_queue,
+            m.quiescent
+        );
+    }
+    out
+}

@@ -1,0 +1,172 @@
+//! Plans as the simulator plays them: phases of calls that one client issues, either a fixed
+//! number at a time (closed loop: the next call goes when a response comes back) or at fixed
+//! offsets from the phase's start (open loop: arrivals that do not wait for each other).
+//!
+//! A phase is done when every call has its final response (after retries). The next phase then
+//! starts at once, or, when the finished phase asks to `settle`, once the service has no work
+//! left (the queue is empty), as a script polling `Describe*` until the change took would. Polls
+//! are not simulated. MODEL CHOICE: waiting for the service is idealized, not polled.
+
+use crate::model::{SimDuration, SimTime};
+use crate::rules::Call;
+
+/// How a phase issues its calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Issue {
+    /// At most this many calls in flight (at least 1).
+    Concurrent(usize),
+    /// Call `i` is sent at the phase's start plus `offsets[i]` (one offset per call).
+    At(Vec<SimDuration>),
+}
+
+/// A phase of a plan.
+#[derive(Clone, Debug)]
+pub struct Phase {
+    /// What the phase does, for reports.
+    pub label: String,
+    /// Its calls, in issue order.
+    pub calls: Vec<Call>,
+    /// How they are issued.
+    pub issue: Issue,
+    /// Whether the next phase waits until the service has no work left.
+    pub settle: bool,
+    /// Whether metrics count from this phase on (the first measured phase resets them).
+    pub measured: bool,
+    /// Whether this phase's start changes the goal for every account-Region (exposure windows
+    /// open for all of them).
+    pub opens_exposure: bool,
+}
+
+/// What observers learn when a phase starts.
+#[derive(Clone, Copy, Debug)]
+pub struct PhaseStart<'a> {
+    /// Its position in the plan.
+    pub index: usize,
+    /// The phase.
+    pub phase: &'a Phase,
+}
+
+/// The plan being played: where it stands.
+pub(super) struct Driver {
+    phases: Vec<Phase>,
+    /// Index of the first job of each phase (jobs are numbered across the plan, as steps).
+    first_job: Vec<usize>,
+    current: Option<usize>,
+    next_call: usize,
+    outstanding: usize,
+    /// The finished phase's last response, when the next phase waits for the service to settle.
+    waiting_since: Option<SimTime>,
+}
+
+/// A call the driver wants sent.
+pub(super) struct Send {
+    pub at: SimTime,
+    pub index: usize,
+    pub call: Call,
+}
+
+impl Driver {
+    pub(super) fn new(phases: Vec<Phase>) -> Driver {
+        let mut first_job = Vec::with_capacity(phases.len());
+        let mut total = 0;
+        for phase in &phases {
+            first_job.push(total);
+            total += phase.calls.len();
+        }
+        Driver { phases, first_job, current: None, next_call: 0, outstanding: 0, waiting_since: None }
+    }
+
+    /// The phase a job belongs to.
+    fn phase_of(&self, index: usize) -> usize {
+        self.first_job.partition_point(|first| *first <= index) - 1
+    }
+
+    /// Starts the next phase at `at`; empty phases finish at once. Returns the calls to send and
+    /// the phases started (for observers).
+    pub(super) fn start_next(&mut self, at: SimTime, sends: &mut Vec<Send>, started: &mut Vec<usize>) {
+        self.waiting_since = None;
+        loop {
+            let index = self.current.map_or(0, |c| c + 1);
+            if index >= self.phases.len() {
+                self.current = Some(self.phases.len());
+                return;
+            }
+            self.current = Some(index);
+            started.push(index);
+            self.next_call = 0;
+            let n = self.phases[index].calls.len();
+            match &self.phases[index].issue {
+                Issue::Concurrent(width) => {
+                    let width = (*width).max(1).min(n);
+                    for _ in 0..width {
+                        self.send_next(at, sends);
+                    }
+                }
+                Issue::At(offsets) => {
+                    for offset in offsets.clone() {
+                        self.send_next(at.after(offset), sends);
+                    }
+                }
+            }
+            self.outstanding = n;
+            if n > 0 {
+                return;
+            }
+            if self.phases[index].settle {
+                self.waiting_since = Some(at);
+                return;
+            }
+        }
+    }
+
+    fn send_next(&mut self, at: SimTime, sends: &mut Vec<Send>) {
+        let phase = self.current.expect("a phase is running");
+        let calls = &mut self.phases[phase].calls;
+        if self.next_call >= calls.len() {
+            return;
+        }
+        let call = calls[self.next_call].clone();
+        sends.push(Send { at, index: self.first_job[phase] + self.next_call, call });
+        self.next_call += 1;
+    }
+
+    /// Job `index` has its final response at `response_at`.
+    pub(super) fn job_done(
+        &mut self,
+        index: usize,
+        response_at: SimTime,
+        sends: &mut Vec<Send>,
+        started: &mut Vec<usize>,
+    ) {
+        let Some(current) = self.current else { return };
+        if current >= self.phases.len() || self.phase_of(index) != current {
+            return;
+        }
+        self.outstanding -= 1;
+        if matches!(self.phases[current].issue, Issue::Concurrent(_)) {
+            self.send_next(response_at, sends);
+        }
+        if self.outstanding == 0 {
+            if self.phases[current].settle {
+                self.waiting_since = Some(response_at);
+            } else {
+                self.start_next(response_at, sends, started);
+            }
+        }
+    }
+
+    /// When the queue has emptied: the time the next phase may start, if one waits for that.
+    pub(super) fn waiting_since(&self) -> Option<SimTime> {
+        self.waiting_since
+    }
+
+    /// The phase `index`.
+    pub(super) fn phase(&self, index: usize) -> &Phase {
+        &self.phases[index]
+    }
+
+    /// Whether every phase has run.
+    pub(super) fn finished(&self) -> bool {
+        self.current.is_some_and(|c| c >= self.phases.len())
+    }
+}
