@@ -62,6 +62,59 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn capacity_reports_a_table_csv_json_and_a_plot() {
+    let dir = std::env::temp_dir().join(format!("hubsim-capacity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plot = dir.join("plot.svg");
+    let grid = ["capacity", "--plan", "local-onboarding", "--members", "50,100", "--regions", "1,2", "--seeds", "2"];
+    let (code, out, err) = hubsim(&[&grid[..], &["--plot", plot.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("regions  members  seeds  API calls") && out.lines().count() == 7, "{out}");
+    assert!(std::fs::read_to_string(&plot).unwrap().starts_with("<svg"));
+    let (code, csv, _) = hubsim(&[&grid[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 0);
+    assert_eq!(csv.lines().count(), 1 + 8, "a header and one row per run: {csv}");
+    let (code, json, _) = hubsim(&[&grid[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["runs"].as_array().unwrap().len(), 8);
+    assert_eq!(json["runs"][0]["metrics"]["operations"]["CreateMembers"]["calls"], 2, "51 accounts, 50 per call");
+}
+
+#[test]
+fn capacity_usage_errors_exit_2_with_what_was_expected() {
+    for (args, expected) in [
+        (vec!["--plan", "nonsense"], "invalid value 'nonsense'"),
+        (vec!["--plan", "local-onboarding", "--members", "0"], "--members takes counts from 1 to 10000"),
+        (vec!["--plan", "local-onboarding", "--regions", "35"], "--regions takes counts from 1 to 34"),
+        (vec!["--plan", "local-onboarding", "--seeds", "3..1"], "--seeds `3..1` must name 1 to 1000 seeds"),
+        (vec!["--plan", "local-onboarding", "--retry", "eager"], "expected off, standard or adaptive"),
+        (vec!["--plan", "local-onboarding", "--rate", "CreateMembers=1"], "expected OPERATION=RATE/BURST"),
+        (vec!["--plan", "local-onboarding", "--rate", "Frob=1/1"], "`Frob` is not an operation hubsim knows"),
+        (vec!["--plan", "steady-churn", "--churn-for", "soon"], "--churn-for: `soon`"),
+    ] {
+        let (code, _, err) = hubsim(&[&["capacity"][..], &args].concat());
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn run_reports_metrics_as_text_and_json() {
+    let file = "scenarios/limits/throttled-create-members-retried.toml";
+    let (code, out, _) = hubsim(&["run", file, "--metrics"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(step 3, attempt 2 after a"), "{out}");
+    assert!(out.contains("API calls 4  throttled 1  retries 1  gave up 0"), "{out}");
+    let (code, out, _) = hubsim(&["run", file, "--format", "json"]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["passed"], true);
+    assert_eq!(report["metrics"]["operations"]["CreateMembers"]["throttled"], 1);
+    assert_eq!(report["metrics"]["client"]["retries"], 1);
+}
+
+#[test]
 fn check_and_explain_work_on_the_quickstart() {
     let (code, out, _) = hubsim(&["check", "scenarios/quickstart.toml"]);
     assert_eq!(code, 0);

@@ -15,6 +15,10 @@ pub enum Metric {
     Throttled,
     /// Retries.
     Retries,
+    /// Calls that ended on a retryable error: their work was never done.
+    GaveUp,
+    /// Accounts batch calls left unprocessed (member limit, suspended, …).
+    Unprocessed,
     /// From the start of measuring to the last event.
     TimeToQuiescence,
     /// Exposure window, median.
@@ -35,10 +39,12 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in column order.
-    pub const ALL: [Metric; 11] = [
+    pub const ALL: [Metric; 13] = [
         Metric::ApiCalls,
         Metric::Throttled,
         Metric::Retries,
+        Metric::GaveUp,
+        Metric::Unprocessed,
         Metric::TimeToQuiescence,
         Metric::ExposureP50,
         Metric::ExposureP90,
@@ -55,6 +61,8 @@ impl Metric {
             Metric::ApiCalls => "API calls",
             Metric::Throttled => "throttled",
             Metric::Retries => "retries",
+            Metric::GaveUp => "gave up",
+            Metric::Unprocessed => "unprocessed",
             Metric::TimeToQuiescence => "to quiescence",
             Metric::ExposureP50 => "exposure p50",
             Metric::ExposureP90 => "exposure p90",
@@ -72,6 +80,8 @@ impl Metric {
             Metric::ApiCalls => "api_calls",
             Metric::Throttled => "throttled",
             Metric::Retries => "retries",
+            Metric::GaveUp => "gave_up",
+            Metric::Unprocessed => "unprocessed_accounts",
             Metric::TimeToQuiescence => "time_to_quiescence_ms",
             Metric::ExposureP50 => "exposure_p50_ms",
             Metric::ExposureP90 => "exposure_p90_ms",
@@ -95,6 +105,8 @@ impl Metric {
             Metric::ApiCalls => m.api_calls,
             Metric::Throttled => m.throttled,
             Metric::Retries => m.client.retries,
+            Metric::GaveUp => m.client.gave_up,
+            Metric::Unprocessed => m.operations.values().flat_map(|o| o.unprocessed.values()).sum(),
             Metric::TimeToQuiescence => m.time_to_quiescence_ms,
             Metric::ExposureP50 => m.exposure.closed.p50_ms,
             Metric::ExposureP90 => m.exposure.closed.p90_ms,
@@ -163,19 +175,18 @@ pub fn render_table(sweep: &Sweep) -> String {
 pub fn render_csv(sweep: &Sweep) -> String {
     let mut out = String::from("plan,regions,members,seed,");
     out.push_str(&Metric::ALL.iter().map(|m| m.column()).collect::<Vec<_>>().join(","));
-    out.push_str(",gave_up,dropped,settled,settle_failed,peak_queue,quiescent\n");
+    out.push_str(",dropped,settled,settle_failed,peak_queue,quiescent\n");
     for run in &sweep.runs {
         let m = &run.metrics;
         let values: Vec<String> = Metric::ALL.iter().map(|metric| metric.of(run).to_string()).collect();
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             sweep.plan.as_str(),
             run.regions,
             run.members,
             run.seed,
             values.join(","),
-            m.client.gave_up,
             m.exposure.dropped,
             m.association.settled.count,
             m.association.failed,

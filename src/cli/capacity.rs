@@ -197,6 +197,7 @@ pub(super) fn run(args: CapacityArgs) -> Result<Verdict, UsageError> {
         let svg = capacity::plot_svg(&sweep, args.metric).map_err(|e| UsageError(format!("plotting failed: {e}")))?;
         std::fs::write(path, svg).map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
     }
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     let events: u64 = sweep.runs.iter().map(|r| r.metrics.events).sum();
     eprintln!(
         "{} runs in {wall:.2} s with {jobs} threads ({events} measured events){}",

@@ -37,6 +37,8 @@ pub struct OperationMetrics {
     pub throttled: u64,
     /// Attempts that were retries.
     pub retries: u64,
+    /// Accounts a successful batch call left unprocessed, by `ProcessingResult` code (ERR-20).
+    pub unprocessed: BTreeMap<String, u64>,
 }
 
 /// A distribution of durations in milliseconds (nearest-rank percentiles).
@@ -225,7 +227,15 @@ impl Metrics {
         counts.calls += 1;
         counts.retries += matches!(event.origin, Origin::Retry { .. }) as u64;
         match &event.outcome.result {
-            Ok(_) => counts.ok += 1,
+            Ok(response) => {
+                counts.ok += 1;
+                let items = response.get("UnprocessedAccounts").and_then(|u| u.as_array());
+                for item in items.into_iter().flatten() {
+                    let result = item.get("ProcessingResult").and_then(|r| r.as_str()).unwrap_or("");
+                    let code = result.split(':').next().unwrap_or(result);
+                    *counts.unprocessed.entry(code.to_string()).or_default() += 1;
+                }
+            }
             Err(error) => {
                 *counts.errors.entry(error.code.name().to_string()).or_default() += 1;
                 counts.throttled += (classify(error) == Some(Retryable::Throttle)) as u64;

@@ -81,15 +81,19 @@ impl MetricsReport {
             let _ = writeln!(out, "  calls by operation:");
         }
         for (name, op) in &self.operations {
-            let errors: Vec<String> = op.errors.iter().map(|(code, n)| format!("{code} {n}")).collect();
+            let list = |label: &str, counts: &std::collections::BTreeMap<String, u64>| {
+                let items: Vec<String> = counts.iter().map(|(code, n)| format!("{code} {n}")).collect();
+                if items.is_empty() { String::new() } else { format!("  {label}: {}", items.join(", ")) }
+            };
             let _ = writeln!(
                 out,
-                "    {name:<42} calls {:>6}  ok {:>6}  throttled {:>5}  retries {:>5}{}",
+                "    {name:<42} calls {:>6}  ok {:>6}  throttled {:>5}  retries {:>5}{}{}",
                 op.calls,
                 op.ok,
                 op.throttled,
                 op.retries,
-                if errors.is_empty() { String::new() } else { format!("  errors: {}", errors.join(", ")) }
+                list("errors", &op.errors),
+                list("unprocessed accounts", &op.unprocessed)
             );
         }
         out

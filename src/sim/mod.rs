@@ -157,6 +157,14 @@ struct Pending {
 /// name ids, such as a policy's, that only exist once an earlier step created them).
 pub type StepBuilder = Box<dyn FnMut(&World, usize) -> Call>;
 
+/// Which SDK client sends `call`: the caller's, for the call's Region.
+fn client_key(call: &Call) -> (Option<crate::model::AccountId>, crate::model::RegionIdx) {
+    match call.caller {
+        rules::Caller::Account(id) => (Some(id), call.region),
+        rules::Caller::Service => (None, call.region),
+    }
+}
+
 /// A simulation: the world, the queue and the record.
 pub struct Simulation {
     world: World,
@@ -168,7 +176,9 @@ pub struct Simulation {
     timeline: Timeline,
     step_builder: Option<StepBuilder>,
     rates: quotas::RateLimiter,
-    client: client::Client,
+    /// One SDK client per caller and Region (an SDK client is bound to one Region and one set of
+    /// credentials; its retry quota and adaptive limiter are its own).
+    clients: std::collections::BTreeMap<(Option<crate::model::AccountId>, crate::model::RegionIdx), client::Client>,
     client_rng: ChaCha8Rng,
     client_stats: ClientStats,
     driver: Option<driver::Driver>,
@@ -186,7 +196,7 @@ impl Simulation {
             timeline: Timeline::new(config.recording),
             step_builder: None,
             rates: quotas::RateLimiter::with_overrides(config.rate_overrides.clone()),
-            client: client::Client::new(config.client),
+            clients: std::collections::BTreeMap::new(),
             client_rng: rng::stream(config.seed, rng::Concern::Retries),
             client_stats: ClientStats::default(),
             driver: None,
@@ -254,7 +264,7 @@ impl Simulation {
             }
         }
         for send in sends {
-            let at = self.client.send_time(send.at);
+            let at = self.client_of(&send.call).send_time(send.at);
             self.client_stats.held_back_ms += at.since(send.at).as_ms();
             self.queue
                 .push(at, Pending { planned: Planned::Call(send.call), origin: Origin::Step { index: send.index } });
@@ -313,6 +323,11 @@ impl Simulation {
         if self.config.rate_limits { self.rates.admit(call, self.now) } else { Ok(()) }
     }
 
+    fn client_of(&mut self, call: &Call) -> &mut client::Client {
+        let config = self.config.client;
+        self.clients.entry(client_key(call)).or_insert_with(|| client::Client::new(config))
+    }
+
     /// The caller's side of a step's attempt: retry it, or count it done (and let a plan go on).
     fn after_attempt(
         &mut self,
@@ -333,7 +348,13 @@ impl Simulation {
             _ => 1,
         };
         let error = outcome.result.as_ref().err();
-        match self.client.after_attempt(self.now, attempt, error, &mut self.client_rng) {
+        let now = self.now;
+        let decision = match self.clients.entry(client_key(call)) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => entry.insert(client::Client::new(self.config.client)),
+        }
+        .after_attempt(now, attempt, error, &mut self.client_rng);
+        match decision {
             client::Decision::Retry { at, backoff } => {
                 self.client_stats.retries += 1;
                 self.client_stats.backoff_ms += backoff.as_ms();
