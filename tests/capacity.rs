@@ -190,3 +190,79 @@ fn the_plot_has_one_line_per_region_count() {
     }
     assert!(!svg.to_uppercase().contains("#2CA02C"), "only two series");
 }
+
+#[test]
+fn what_the_unmeasured_setup_cost_is_not_reported() {
+    // Throttle the setup's policy calls hard: its retries must not show up in the measured phase,
+    // which is one UpdateConfigurationPolicy.
+    let config = config(
+        ClientConfig { max_attempts: 10, ..ClientConfig::sdk(RetryMode::Standard) },
+        &[("StartConfigurationPolicyAssociation", 1, 1), ("CreateConfigurationPolicy", 1, 1)],
+    );
+    let params = PlanParams { ou_size: 10, concurrency: 4, ..local(300, 1) };
+    let played = play(plans::build(PlanName::RootPolicyChange, &params, 0).unwrap(), config);
+    let m = &played.metrics;
+    assert_eq!(m.api_calls, 1, "{m:?}");
+    assert_eq!((m.client.retries, m.client.gave_up), (0, 0), "{:?}", m.client);
+    assert!(m.peak_queue <= 272, "the measured peak is the policy change's work only: {}", m.peak_queue);
+}
+
+#[test]
+fn exposure_percentiles_count_account_regions_never_reached() {
+    let plan = plans::build(PlanName::LocalOnboarding, &local(119, 1), 0).unwrap();
+    let played = play(plan, config(ClientConfig::sdk(RetryMode::Off), &[("CreateMembers", 1, 1)]));
+    let e = &played.metrics.exposure;
+    // 121 windows (every organization account); the 70 accounts of the two lost calls are never
+    // reached, so more than half never are: the median is "never", not a short time.
+    assert_eq!((e.windows, e.still_exposed), (121, 70));
+    assert!(e.p50_ms.is_none() && e.p90_ms.is_none() && e.max_ms.is_none(), "{e:?}");
+    assert_eq!(e.closed.count, 51);
+}
+
+#[test]
+fn resource_limits_are_not_counted_as_throttles() {
+    let scenario = hubsim::scenario::load(std::path::Path::new("scenarios/limits/twenty-first-policy.toml")).unwrap();
+    let report = hubsim::scenario::run(&scenario, &hubsim::scenario::RunOptions::default());
+    let create = &report.metrics.operations["CreateConfigurationPolicy"];
+    assert_eq!(create.errors.get("LimitExceededException"), Some(&1), "{create:?}");
+    assert_eq!(create.throttled, 0);
+}
+
+#[test]
+fn adaptive_mode_holds_back_scenario_steps_after_a_throttle() {
+    let mut source = String::from(
+        r#"title = "ten CreateMembers 100 ms apart at one per second"
+regions = ["us-east-1"]
+[org]
+management = "111111111111"
+[org.ous]
+"Security" = ["222222222222"]
+"Workloads" = ["300000000000", "300000000001", "300000000002", "300000000003", "300000000004",
+               "300000000005", "300000000006", "300000000007", "300000000008", "300000000009"]
+[limits]
+api_rates.CreateMembers = { rate = 1, burst = 1 }
+[client]
+retry = "adaptive"
+max_attempts = 10
+[[step]]
+at = "0s"
+caller = "management"
+call = "securityhub:EnableOrganizationAdminAccount"
+args = { AdminAccountId = "222222222222" }
+"#,
+    );
+    for i in 0..10 {
+        source.push_str(&format!(
+            "[[step]]\nat = \"1m{}ms\"\ncaller = \"admin\"\ncall = \"securityhub:CreateMembers\"\nargs = {{ AccountDetails = [{{ AccountId = \"30000000000{i}\" }}] }}\nexpect = \"ok\"\n",
+            i * 100
+        ));
+    }
+    let scenario = hubsim::scenario::from_str("adaptive.toml", &source).unwrap();
+    let report = hubsim::scenario::run(&scenario, &hubsim::scenario::RunOptions::default());
+    assert!(report.passed(), "{}", report.render_results());
+    let m = &report.metrics;
+    assert!(m.client.held_back_ms > 0, "{:?}", m.client);
+    let create = &m.operations["CreateMembers"];
+    assert_eq!(create.ok, 10);
+    assert!(create.throttled < 5, "the limiter spares most throttles: {create:?}");
+}

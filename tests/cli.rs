@@ -92,6 +92,9 @@ fn capacity_usage_errors_exit_2_with_what_was_expected() {
         (vec!["--plan", "local-onboarding", "--rate", "CreateMembers=1"], "expected OPERATION=RATE/BURST"),
         (vec!["--plan", "local-onboarding", "--rate", "Frob=1/1"], "`Frob` is not an operation hubsim knows"),
         (vec!["--plan", "steady-churn", "--churn-for", "soon"], "--churn-for: `soon`"),
+        (vec!["--plan", "steady-churn", "--churn-for", "400d"], "at most 300d"),
+        (vec!["--plan", "steady-churn", "--churn-per-hour", "0"], "--churn-per-hour must be at least 1"),
+        (vec!["--plan", "local-onboarding", "--jobs", "0"], "--jobs must be at least 1"),
     ] {
         let (code, _, err) = hubsim(&[&["capacity"][..], &args].concat());
         assert_eq!(code, 2, "{args:?}: {err}");

@@ -24,8 +24,9 @@ pub fn plot_svg(sweep: &Sweep, metric: Metric) -> Result<String, String> {
     region_counts.dedup();
     let scale = if metric.is_duration() { 60_000.0 } else { 1.0 };
     let unit = if metric.is_duration() { " (minutes)" } else { "" };
-    let value = |run: &super::PlanRun| metric.of(run) as f64 / scale;
-    let y_max = sweep.runs.iter().map(value).fold(0.0f64, f64::max).max(1e-9) * 1.1;
+    // Runs without a value (no samples, or never reached) are left out of the plot.
+    let value = |run: &super::PlanRun| metric.of(run).map(|v| v as f64 / scale);
+    let y_max = sweep.runs.iter().filter_map(value).fold(0.0f64, f64::max).max(1e-9) * 1.1;
     let x_max = *members.last().unwrap_or(&1) as f64 * 1.05;
 
     let mut svg = String::new();
@@ -51,7 +52,7 @@ pub fn plot_svg(sweep: &Sweep, metric: Metric) -> Result<String, String> {
             let means: Vec<(f64, f64)> = members
                 .iter()
                 .filter_map(|m| {
-                    let values: Vec<f64> = sweep.point(*m, *regions).map(value).collect();
+                    let values: Vec<f64> = sweep.point(*m, *regions).filter_map(value).collect();
                     (!values.is_empty()).then(|| (*m as f64, values.iter().sum::<f64>() / values.len() as f64))
                 })
                 .collect();
@@ -60,7 +61,11 @@ pub fn plot_svg(sweep: &Sweep, metric: Metric) -> Result<String, String> {
                 .map_err(|e| e.to_string())?
                 .label(format!("{regions} Region{}", if *regions == 1 { "" } else { "s" }))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
-            let points = sweep.runs.iter().filter(|r| r.regions == *regions).map(|r| (r.members as f64, value(r)));
+            let points = sweep
+                .runs
+                .iter()
+                .filter(|r| r.regions == *regions)
+                .filter_map(|r| value(r).map(|v| (r.members as f64, v)));
             chart.draw_series(points.map(|p| Circle::new(p, 3, color.filled()))).map_err(|e| e.to_string())?;
         }
         chart

@@ -98,52 +98,53 @@ impl Metric {
         self.column().ends_with("_ms")
     }
 
-    /// The value in one run.
-    pub fn of(self, run: &PlanRun) -> u64 {
+    /// The value in one run; `None` where there is none: a distribution without samples, or an
+    /// exposure percentile that falls among account-Regions never reached.
+    pub fn of(self, run: &PlanRun) -> Option<u64> {
         let m = &run.metrics;
+        let exposed = m.exposure.windows > 0;
         match self {
-            Metric::ApiCalls => m.api_calls,
-            Metric::Throttled => m.throttled,
-            Metric::Retries => m.client.retries,
-            Metric::GaveUp => m.client.gave_up,
-            Metric::Unprocessed => m.operations.values().flat_map(|o| o.unprocessed.values()).sum(),
-            Metric::TimeToQuiescence => m.time_to_quiescence_ms,
-            Metric::ExposureP50 => m.exposure.closed.p50_ms,
-            Metric::ExposureP90 => m.exposure.closed.p90_ms,
-            Metric::ExposureP99 => m.exposure.closed.p99_ms,
-            Metric::ExposureMax => m.exposure.closed.max_ms,
-            Metric::StillExposed => m.exposure.still_exposed,
-            Metric::SettleP90 => m.association.settled.p90_ms,
-            Metric::Events => m.events,
+            Metric::ApiCalls => Some(m.api_calls),
+            Metric::Throttled => Some(m.throttled),
+            Metric::Retries => Some(m.client.retries),
+            Metric::GaveUp => Some(m.client.gave_up),
+            Metric::Unprocessed => Some(m.operations.values().flat_map(|o| o.unprocessed.values()).sum()),
+            Metric::TimeToQuiescence => Some(m.time_to_quiescence_ms),
+            Metric::ExposureP50 => m.exposure.p50_ms.filter(|_| exposed),
+            Metric::ExposureP90 => m.exposure.p90_ms.filter(|_| exposed),
+            Metric::ExposureP99 => m.exposure.p99_ms.filter(|_| exposed),
+            Metric::ExposureMax => m.exposure.max_ms.filter(|_| exposed),
+            Metric::StillExposed => Some(m.exposure.still_exposed),
+            Metric::SettleP90 => (m.association.settled.count > 0).then_some(m.association.settled.p90_ms),
+            Metric::Events => Some(m.events),
         }
     }
 
-    /// Whether the run has a value (distributions without samples have none).
-    pub fn available(self, run: &PlanRun) -> bool {
-        let m = &run.metrics;
-        match self {
-            Metric::ExposureP50 | Metric::ExposureP90 | Metric::ExposureP99 | Metric::ExposureMax => {
-                m.exposure.closed.count > 0
+    /// The value as the table shows it: `never` for an exposure percentile among account-Regions
+    /// never reached, `-` where there is nothing to measure, `>` before a time cut short by a
+    /// run limit.
+    pub fn show(self, run: &PlanRun) -> String {
+        match self.of(run) {
+            Some(value) if self.is_duration() => {
+                let cut = self == Metric::TimeToQuiescence && !run.metrics.quiescent;
+                format!("{}{}", if cut { ">" } else { "" }, compact_duration(value))
             }
-            Metric::SettleP90 => m.association.settled.count > 0,
-            _ => true,
+            Some(value) => value.to_string(),
+            None if self.column().starts_with("exposure") && run.metrics.exposure.windows > 0 => "never".into(),
+            None => "-".into(),
         }
-    }
-
-    /// A value as the table shows it.
-    pub fn show(self, value: u64) -> String {
-        if self.is_duration() { compact_duration(value) } else { value.to_string() }
     }
 }
 
-/// Min and max of a metric over the runs of a grid point.
+/// The least and the greatest value of a metric over the runs of a grid point (a missing value,
+/// such as `never`, counts as the greatest).
 fn spread(metric: Metric, runs: &[&PlanRun]) -> String {
-    let values: Vec<u64> = runs.iter().filter(|r| metric.available(r)).map(|r| metric.of(r)).collect();
-    if values.is_empty() {
+    let order = |run: &&&PlanRun| (metric.of(run).is_none(), metric.of(run));
+    let (Some(low), Some(high)) = (runs.iter().min_by_key(order), runs.iter().max_by_key(order)) else {
         return "-".into();
-    }
-    let (min, max) = (*values.iter().min().unwrap_or(&0), *values.iter().max().unwrap_or(&0));
-    if min == max { metric.show(min) } else { format!("{}–{}", metric.show(min), metric.show(max)) }
+    };
+    let (low, high) = (metric.show(low), metric.show(high));
+    if low == high { low } else { format!("{low}–{high}") }
 }
 
 /// The sweep as an aligned table: one row per grid point; a range where seeds disagree.
@@ -171,14 +172,16 @@ pub fn render_table(sweep: &Sweep) -> String {
     out
 }
 
-/// The sweep as CSV: one row per run.
+/// The sweep as CSV: one row per run; an empty cell where a metric has no value (see
+/// `Metric::of`).
 pub fn render_csv(sweep: &Sweep) -> String {
     let mut out = String::from("plan,regions,members,seed,");
     out.push_str(&Metric::ALL.iter().map(|m| m.column()).collect::<Vec<_>>().join(","));
     out.push_str(",dropped,settled,settle_failed,peak_queue,quiescent\n");
     for run in &sweep.runs {
         let m = &run.metrics;
-        let values: Vec<String> = Metric::ALL.iter().map(|metric| metric.of(run).to_string()).collect();
+        let values: Vec<String> =
+            Metric::ALL.iter().map(|metric| metric.of(run).map(|v| v.to_string()).unwrap_or_default()).collect();
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{}",

@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 
 use super::{UsageError, Verdict, peak_memory_bytes};
 use crate::capacity::{self, Metric, SweepConfig};
+use crate::model::SimDuration;
 use crate::rules::call::OPERATION_NAMES;
 use crate::scenario::duration;
 use crate::sim::quotas::Rate;
@@ -46,7 +47,8 @@ pub struct CapacityArgs {
     /// Attempts per call, the first included.
     #[arg(long, default_value_t = 3)]
     pub max_attempts: u32,
-    /// Calls the client keeps in flight.
+    /// Calls the client keeps in flight where calls are independent (local-onboarding; the
+    /// associations of central-onboarding).
     #[arg(long, default_value_t = 1)]
     pub concurrency: usize,
     /// Accounts per OU.
@@ -120,6 +122,12 @@ fn check_grid(args: &CapacityArgs) -> Result<(), UsageError> {
     if args.max_attempts == 0 {
         return Err(UsageError("--max-attempts counts the first attempt: at least 1".into()));
     }
+    if args.churn_per_hour == 0 {
+        return Err(UsageError("--churn-per-hour must be at least 1".into()));
+    }
+    if args.jobs == Some(0) {
+        return Err(UsageError("--jobs must be at least 1".into()));
+    }
     if args.ou_size == 0 {
         return Err(UsageError("--ou-size must be at least 1".into()));
     }
@@ -131,6 +139,12 @@ pub(super) fn run(args: CapacityArgs) -> Result<Verdict, UsageError> {
     let mode = RetryMode::parse(&args.retry)
         .ok_or_else(|| UsageError(format!("--retry `{}`: expected off, standard or adaptive", args.retry)))?;
     let churn_for = duration::parse(&args.churn_for).map_err(|e| UsageError(format!("--churn-for: {e}")))?;
+    if churn_for > SimDuration::from_days(300) {
+        return Err(UsageError(format!(
+            "--churn-for {}: at most 300d, so that the stream ends well before a run's 400-day limit",
+            args.churn_for
+        )));
+    }
     let sorted = |v: &mut Vec<usize>| {
         v.sort_unstable();
         v.dedup();

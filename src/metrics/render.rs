@@ -63,13 +63,23 @@ impl MetricsReport {
                 duration(self.client.held_back_ms)
             );
         }
-        let _ = writeln!(
-            out,
-            "  exposure windows: {}; still exposed {}, dropped {}",
-            self.exposure.closed.render(),
-            self.exposure.still_exposed,
-            self.exposure.dropped
-        );
+        let e = &self.exposure;
+        if e.windows == 0 {
+            let _ = writeln!(out, "  exposure windows: none; dropped {}", e.dropped);
+        } else {
+            let show = |v: Option<u64>| v.map_or_else(|| "never".to_string(), compact_duration);
+            let _ = writeln!(
+                out,
+                "  exposure windows: {}: p50 {}  p90 {}  p99 {}  max {}; still exposed {}, dropped {}",
+                e.windows,
+                show(e.p50_ms),
+                show(e.p90_ms),
+                show(e.p99_ms),
+                show(e.max_ms),
+                e.still_exposed,
+                e.dropped
+            );
+        }
         let _ = writeln!(
             out,
             "  association settle: {}; failed {}, still pending {}",

@@ -511,6 +511,14 @@ fn client_config(c: &mut Checker, raw: &RawClient) -> ClientConfig {
             *slot = t.since(SimTime::ZERO);
         }
     }
+    if config.base_backoff > config.max_backoff {
+        let span = raw.base_backoff.as_ref().or(raw.max_backoff.as_ref()).expect("one was given").span();
+        c.error(
+            span,
+            format!("`base_backoff` {} exceeds `max_backoff` {}", config.base_backoff, config.max_backoff),
+            Some("a base no longer than the cap".into()),
+        );
+    }
     if let Some(range) = &raw.round_trip {
         let values = range.get_ref();
         if values.len() != 2 {

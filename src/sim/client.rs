@@ -11,9 +11,9 @@
 //! - **Backoff**: full jitter, `random[0, 1) × min(base × 2^(retry − 1), max_backoff)`, base 1 s
 //!   and cap 20 s by default, the jitter drawn from the run's `Retries` stream.
 //! - **Attempts**: 3 by default (first attempt included).
-//! - **Retry quota** (`standard` and `adaptive`): 500 tokens; a retry costs 5; a success
-//!   returns what its retries cost, or 1 token if it needed none. A client whose quota is spent
-//!   stops retrying until successes refill it.
+//! - **Retry quota** (`standard` and `adaptive`): 500 tokens; a retry costs 5; a success after
+//!   retries gives back one retry's cost (5), a success at the first attempt 1 token. A client
+//!   whose quota is spent stops retrying until successes refill it.
 //! - **Adaptive** adds a client-side token bucket that limits every attempt, first ones included.
 //!   It is off until the first throttle; then its rate follows CUBIC: cut to 70 % of the measured
 //!   send rate on each throttle, regrown along `0.4 × (t − K)³ + W_max` on success, and never more
@@ -127,12 +127,15 @@ pub enum Decision {
         /// The call failed with a retryable error and was not retried (attempts or quota spent).
         gave_up: bool,
     },
-    /// Try again: the next attempt is sent at `at`, after `backoff`.
+    /// Try again: the next attempt is sent at `at`, after `backoff` (and, in adaptive mode,
+    /// `held_back` more while the client-side limiter had no token).
     Retry {
         /// When the next attempt is sent.
         at: SimTime,
         /// The backoff waited after the response.
         backoff: SimDuration,
+        /// Further wait imposed by the adaptive limiter.
+        held_back: SimDuration,
     },
 }
 
@@ -198,7 +201,8 @@ impl Client {
             self.config.base_backoff.as_ms().saturating_mul(1u64 << exponent).min(self.config.max_backoff.as_ms());
         let backoff = SimDuration(if ceiling == 0 { 0 } else { rng.random_range(0..ceiling) });
         let wanted = response_at.after(backoff);
-        Decision::Retry { at: self.send_time(wanted), backoff }
+        let at = self.send_time(wanted);
+        Decision::Retry { at, backoff, held_back: at.since(wanted) }
     }
 }
 
@@ -328,7 +332,7 @@ mod tests {
         let mut rng = stream(1, Concern::Retries);
         for attempt in 1..=2u32 {
             match client.after_attempt(SimTime(10_000), attempt, Some(&throttle()), &mut rng) {
-                Decision::Retry { at, backoff } => {
+                Decision::Retry { at, backoff, .. } => {
                     assert!(backoff.as_ms() < 1_000 << (attempt - 1), "attempt {attempt}: {backoff}");
                     assert!(at.as_ms() >= 10_050 + backoff.as_ms() && at.as_ms() <= 10_200 + backoff.as_ms());
                 }

@@ -15,7 +15,9 @@ use crate::rules::Call;
 pub enum Issue {
     /// At most this many calls in flight (at least 1).
     Concurrent(usize),
-    /// Call `i` is sent at the phase's start plus `offsets[i]` (one offset per call).
+    /// Call `i` is sent at the phase's start plus `offsets[i]` (one non-decreasing offset per
+    /// call). Each arrival is queued when the one before it is sent, so a long stream does not
+    /// fill the queue up front.
     At(Vec<SimDuration>),
 }
 
@@ -49,6 +51,8 @@ pub struct PhaseStart<'a> {
 /// The plan being played: where it stands.
 pub(super) struct Driver {
     phases: Vec<Phase>,
+    /// When the current phase started.
+    started_at: SimTime,
     /// Index of the first job of each phase (jobs are numbered across the plan, as steps).
     first_job: Vec<usize>,
     current: Option<usize>,
@@ -70,10 +74,22 @@ impl Driver {
         let mut first_job = Vec::with_capacity(phases.len());
         let mut total = 0;
         for phase in &phases {
+            if let Issue::At(offsets) = &phase.issue {
+                assert_eq!(offsets.len(), phase.calls.len(), "phase `{}`: one offset per call", phase.label);
+                assert!(offsets.windows(2).all(|w| w[0] <= w[1]), "phase `{}`: offsets go forward", phase.label);
+            }
             first_job.push(total);
             total += phase.calls.len();
         }
-        Driver { phases, first_job, current: None, next_call: 0, outstanding: 0, waiting_since: None }
+        Driver {
+            phases,
+            started_at: SimTime::ZERO,
+            first_job,
+            current: None,
+            next_call: 0,
+            outstanding: 0,
+            waiting_since: None,
+        }
     }
 
     /// The phase a job belongs to.
@@ -82,8 +98,8 @@ impl Driver {
     }
 
     /// Starts the next phase at `at`; empty phases finish at once. Returns the calls to send and
-    /// the phases started (for observers).
-    pub(super) fn start_next(&mut self, at: SimTime, sends: &mut Vec<Send>, started: &mut Vec<usize>) {
+    /// the phases started, with their start times (for observers).
+    pub(super) fn start_next(&mut self, at: SimTime, sends: &mut Vec<Send>, started: &mut Vec<(usize, SimTime)>) {
         self.waiting_since = None;
         loop {
             let index = self.current.map_or(0, |c| c + 1);
@@ -92,21 +108,16 @@ impl Driver {
                 return;
             }
             self.current = Some(index);
-            started.push(index);
+            self.started_at = at;
+            started.push((index, at));
             self.next_call = 0;
             let n = self.phases[index].calls.len();
-            match &self.phases[index].issue {
-                Issue::Concurrent(width) => {
-                    let width = (*width).max(1).min(n);
-                    for _ in 0..width {
-                        self.send_next(at, sends);
-                    }
-                }
-                Issue::At(offsets) => {
-                    for offset in offsets.clone() {
-                        self.send_next(at.after(offset), sends);
-                    }
-                }
+            let width = match &self.phases[index].issue {
+                Issue::Concurrent(width) => (*width).max(1).min(n),
+                Issue::At(_) => 1.min(n),
+            };
+            for _ in 0..width {
+                self.send_next(at, sends);
             }
             self.outstanding = n;
             if n > 0 {
@@ -121,13 +132,29 @@ impl Driver {
 
     fn send_next(&mut self, at: SimTime, sends: &mut Vec<Send>) {
         let phase = self.current.expect("a phase is running");
-        let calls = &mut self.phases[phase].calls;
+        let (calls, issue) = (&self.phases[phase].calls, &self.phases[phase].issue);
         if self.next_call >= calls.len() {
             return;
         }
+        let at = match issue {
+            Issue::Concurrent(_) => at,
+            Issue::At(offsets) => self.started_at.after(offsets[self.next_call]).max(at),
+        };
         let call = calls[self.next_call].clone();
         sends.push(Send { at, index: self.first_job[phase] + self.next_call, call });
         self.next_call += 1;
+    }
+
+    /// Job `index` was sent (its first attempt is being handled) at `now`: an open-loop phase
+    /// queues its next arrival.
+    pub(super) fn job_sent(&mut self, index: usize, now: SimTime, sends: &mut Vec<Send>) {
+        let Some(current) = self.current.filter(|c| *c < self.phases.len()) else { return };
+        if self.phase_of(index) == current
+            && matches!(self.phases[current].issue, Issue::At(_))
+            && index + 1 == self.first_job[current] + self.next_call
+        {
+            self.send_next(now, sends);
+        }
     }
 
     /// Job `index` has its final response at `response_at`.
@@ -136,7 +163,7 @@ impl Driver {
         index: usize,
         response_at: SimTime,
         sends: &mut Vec<Send>,
-        started: &mut Vec<usize>,
+        started: &mut Vec<(usize, SimTime)>,
     ) {
         let Some(current) = self.current else { return };
         if current >= self.phases.len() || self.phase_of(index) != current {

@@ -151,6 +151,9 @@ enum Planned {
 struct Pending {
     planned: Planned,
     origin: Origin,
+    /// The caller's client already let this attempt go (adaptive mode holds back only what it
+    /// has not admitted).
+    admitted: bool,
 }
 
 /// Builds the call of a step when it is due, from the world as it stands then (scenario steps
@@ -182,6 +185,8 @@ pub struct Simulation {
     client_rng: ChaCha8Rng,
     client_stats: ClientStats,
     driver: Option<driver::Driver>,
+    /// Whether a plan's measured phase has started.
+    measuring: bool,
 }
 
 impl Simulation {
@@ -200,6 +205,7 @@ impl Simulation {
             client_rng: rng::stream(config.seed, rng::Concern::Retries),
             client_stats: ClientStats::default(),
             driver: None,
+            measuring: false,
             config,
         }
     }
@@ -207,13 +213,13 @@ impl Simulation {
     /// Schedules a call as step `index` at time `at` (not earlier than now).
     pub fn schedule(&mut self, at: SimTime, call: Call, index: usize) {
         let at = at.max(self.now);
-        self.queue.push(at, Pending { planned: Planned::Call(call), origin: Origin::Step { index } });
+        self.queue.push(at, Pending { planned: Planned::Call(call), origin: Origin::Step { index }, admitted: false });
     }
 
     /// Schedules step `index` at `at`; `builder` makes its call when it is due.
     pub fn schedule_planned(&mut self, at: SimTime, index: usize) {
         let at = at.max(self.now);
-        self.queue.push(at, Pending { planned: Planned::Step, origin: Origin::Step { index } });
+        self.queue.push(at, Pending { planned: Planned::Step, origin: Origin::Step { index }, admitted: false });
     }
 
     /// Sets the builder of planned steps.
@@ -245,6 +251,7 @@ impl Simulation {
     /// Plays `phases` from now: the first phase starts at once, each later one when the previous
     /// is done (see `driver`). Calls are numbered across the plan like steps.
     pub fn play(&mut self, phases: Vec<Phase>, observer: &mut dyn Observer) {
+        self.measuring = false;
         let mut driver = driver::Driver::new(phases);
         let (mut sends, mut started) = (Vec::new(), Vec::new());
         driver.start_next(self.now, &mut sends, &mut started);
@@ -257,18 +264,31 @@ impl Simulation {
         self.driver.as_ref().is_some_and(|d| !d.finished())
     }
 
-    fn dispatch(&mut self, sends: Vec<driver::Send>, started: Vec<usize>, observer: &mut dyn Observer) {
+    fn dispatch(&mut self, sends: Vec<driver::Send>, started: Vec<(usize, SimTime)>, observer: &mut dyn Observer) {
         if let Some(driver) = &self.driver {
-            for index in started {
-                observer.phase_started(&self.world, self.now, PhaseStart { index, phase: driver.phase(index) });
+            for (index, at) in started {
+                let phase = driver.phase(index);
+                if phase.measured && !self.measuring {
+                    // Measuring starts here: what the setup's callers did is not counted.
+                    self.measuring = true;
+                    self.client_stats = ClientStats::default();
+                    self.queue.reset_peak();
+                }
+                observer.phase_started(&self.world, at, PhaseStart { index, phase });
             }
         }
         for send in sends {
             let at = self.client_of(&send.call).send_time(send.at);
             self.client_stats.held_back_ms += at.since(send.at).as_ms();
-            self.queue
-                .push(at, Pending { planned: Planned::Call(send.call), origin: Origin::Step { index: send.index } });
+            let planned = Planned::Call(send.call);
+            self.queue.push(at, Pending { planned, origin: Origin::Step { index: send.index }, admitted: true });
         }
+    }
+
+    /// Most events waiting at once since measuring started (the whole run without a plan, or from
+    /// a plan's first measured phase).
+    pub fn measured_peak_queue(&self) -> usize {
+        self.queue.peak_len()
     }
 
     /// The world and the record.
@@ -355,11 +375,12 @@ impl Simulation {
         }
         .after_attempt(now, attempt, error, &mut self.client_rng);
         match decision {
-            client::Decision::Retry { at, backoff } => {
+            client::Decision::Retry { at, backoff, held_back } => {
                 self.client_stats.retries += 1;
                 self.client_stats.backoff_ms += backoff.as_ms();
+                self.client_stats.held_back_ms += held_back.as_ms();
                 let origin = Origin::Retry { index, attempt: attempt + 1, backoff };
-                self.queue.push(at, Pending { planned: Planned::Call(call.clone()), origin });
+                self.queue.push(at, Pending { planned: Planned::Call(call.clone()), origin, admitted: true });
             }
             client::Decision::Done { response_at, gave_up } => {
                 self.client_stats.gave_up += gave_up as u64;
@@ -374,7 +395,7 @@ impl Simulation {
 
     fn step(&mut self, scheduled: queue::Scheduled<Pending>, observer: &mut dyn Observer) {
         self.now = scheduled.at;
-        let Pending { planned, origin } = scheduled.event;
+        let Pending { planned, origin, admitted } = scheduled.event;
         let mut call = match (planned, origin) {
             (Planned::Call(call), _) => call,
             (Planned::Step, Origin::Step { index }) => {
@@ -383,6 +404,17 @@ impl Simulation {
             }
             (Planned::Step, _) => unreachable!("only first attempts of scenario steps are planned"),
         };
+        // Adaptive mode holds back a scenario step's first attempt too (its call is built when it
+        // was due, and sent when the client lets it go).
+        if !admitted && self.config.client.mode == RetryMode::Adaptive && matches!(call.op, Op::Api(_)) {
+            let now = self.now;
+            let send = self.client_of(&call).send_time(now);
+            if send > self.now {
+                self.client_stats.held_back_ms += send.since(self.now).as_ms();
+                self.queue.push(send, Pending { planned: Planned::Call(call), origin, admitted: true });
+                return;
+            }
+        }
         let faults = self.config.faults;
         let mut injected = None;
         let full = self.config.recording == Recording::Full;
@@ -406,17 +438,25 @@ impl Simulation {
             }
         };
         let number = self.timeline.summary.events + 1;
-        if let (Origin::Step { index } | Origin::Retry { index, .. }, Op::Api(_)) = (origin, &call.op) {
-            self.after_attempt(index, origin, &call, &outcome, observer);
-        }
         for follow_up in std::mem::take(&mut outcome.follow_ups) {
             let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
             let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
-            self.queue.push(self.now.after(delay), Pending { planned: Planned::Call(follow_up.call), origin });
+            let planned = Planned::Call(follow_up.call);
+            self.queue.push(self.now.after(delay), Pending { planned, origin, admitted: true });
         }
         self.timeline.summary.count(self.now, &call, &outcome, injected.is_some());
-        self.timeline.summary.peak_queue = self.queue.peak_len();
+        self.timeline.summary.peak_queue = self.timeline.summary.peak_queue.max(self.queue.peak_len());
         observer.after_event(&self.world, &EventView { number, at: self.now, call: &call, origin, outcome: &outcome });
+        // The caller's side comes after the event is counted: a retry, or the plan going on
+        // (possibly into its next phase).
+        if let (Origin::Step { index } | Origin::Retry { index, .. }, Op::Api(_)) = (origin, &call.op) {
+            if let (Origin::Step { .. }, Some(driver)) = (origin, &mut self.driver) {
+                let mut sends = Vec::new();
+                driver.job_sent(index, self.now, &mut sends);
+                self.dispatch(sends, Vec::new(), observer);
+            }
+            self.after_attempt(index, origin, &call, &outcome, observer);
+        }
         if full {
             // Kept for the whole run: give back spare capacity where it is large.
             if outcome.effects.capacity() > 2 * outcome.effects.len() + 4 {

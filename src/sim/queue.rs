@@ -80,9 +80,13 @@ impl<E> EventQueue<E> {
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
-    /// The most events ever waiting at once.
+    /// The most events waiting at once since the queue was made or `reset_peak` was called.
     pub fn peak_len(&self) -> usize {
         self.peak
+    }
+    /// Starts counting the peak afresh from the current length.
+    pub fn reset_peak(&mut self) {
+        self.peak = self.heap.len();
     }
 }
 

@@ -21,8 +21,10 @@
 //! - `root-policy-change`: after central onboarding (not measured), the baseline policy at the root
 //!   gains a standard. Exposure windows open as each account-Region's association restarts.
 //!
-//! Calls in a phase are issued by one client (`--retry`, `--concurrency`); phases that depend on
-//! asynchronous service work wait for it to settle.
+//! Calls are sent by one SDK client per caller and Region (`--retry`). `--concurrency` applies
+//! where calls are independent: every phase of `local-onboarding`, and the associations of
+//! `central-onboarding`; the other phases are one call or an ordered sequence, and `steady-churn`'s
+//! arrivals are open loop. Phases that depend on asynchronous service work wait for it to settle.
 
 use rand::Rng;
 use serde_json::{Value, json};
@@ -132,14 +134,14 @@ pub fn build(name: PlanName, params: &PlanParams, seed: u64) -> Result<Plan, Bui
     let world = organization_shaped(params.members, params.regions, params.ou_size, params.members + 20_000)?;
     let phases = match name {
         PlanName::LocalOnboarding => local_onboarding(&world, params),
-        PlanName::CentralOnboarding => central_onboarding(&world),
+        PlanName::CentralOnboarding => central_onboarding(&world, params),
         PlanName::SteadyChurn => {
-            let mut phases = unmeasured(central_onboarding(&world));
+            let mut phases = unmeasured(central_onboarding(&world, params));
             phases.push(churn(&world, params, seed));
             phases
         }
         PlanName::RootPolicyChange => {
-            let mut phases = unmeasured(central_onboarding(&world));
+            let mut phases = unmeasured(central_onboarding(&world, params));
             phases.push(root_policy_change(&world));
             phases
         }
@@ -201,7 +203,7 @@ fn local_onboarding(world: &World, params: &PlanParams) -> Vec<Phase> {
     ]
 }
 
-fn central_onboarding(world: &World) -> Vec<Phase> {
+fn central_onboarding(world: &World, params: &PlanParams) -> Vec<Phase> {
     let home = RegionIdx(0);
     let policy = |name: &str, standards: &[&str]| {
         call(
@@ -243,23 +245,32 @@ fn central_onboarding(world: &World) -> Vec<Phase> {
     );
     switch.settle = true;
     let fsbp = "aws-foundational-security-best-practices/v/1.0.0";
-    let mut policies =
+    let policies =
         vec![policy("baseline", &[fsbp]), policy("exceptions", &[fsbp, "cis-aws-foundations-benchmark/v/1.4.0"])];
-    policies.push(associate(policy_id(world, 0), json!({"RootId": world.org.nodes[0].aws_id.to_string()})));
+    let mut associations =
+        vec![associate(policy_id(world, 0), json!({"RootId": world.org.nodes[0].aws_id.to_string()}))];
     // Every tenth team OU (Team-009, Team-019, …) gets the exception policy.
     let exception_ous = world.org.nodes.iter().filter(|n| n.name.starts_with("Team-")).skip(9).step_by(10);
     for node in exception_ous {
-        policies.push(associate(policy_id(world, 1), json!({"OrganizationalUnitId": node.aws_id.to_string()})));
+        associations.push(associate(policy_id(world, 1), json!({"OrganizationalUnitId": node.aws_id.to_string()})));
     }
-    vec![designate, switch, phase("create policies, associate the root and the OU exceptions", policies, 1)]
+    vec![
+        designate,
+        switch,
+        phase("create the baseline and exception policies", policies, 1),
+        phase("associate the root and the OU exceptions", associations, params.concurrency),
+    ]
 }
 
 fn churn(world: &World, params: &PlanParams, seed: u64) -> Phase {
     let mut rng = stream(seed, Concern::Workload);
     let mean_gap_ms = 3_600_000.0 / params.churn_per_hour.max(1) as f64;
-    let horizon = params.churn_for.as_ms();
+    let horizon = if params.churn_per_hour == 0 { 0 } else { params.churn_for.as_ms() };
     let mut arrivals: Vec<(u64, bool)> = Vec::new();
     for joining in [true, false] {
+        if horizon == 0 {
+            break;
+        }
         let mut t = 0.0f64;
         loop {
             // Exponential inter-arrival times: a Poisson stream.
