@@ -298,7 +298,7 @@ impl WorldBuilder {
             regions: Arc::new(table),
             accounts,
             account_index: Arc::new(index),
-            ars: ars.into_iter().map(Arc::from).collect(),
+            ars: super::store::ArStore::new(n_regions, ars),
             org: Organization {
                 number: self.org_number,
                 management,

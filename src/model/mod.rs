@@ -20,6 +20,7 @@ pub mod org;
 pub mod orgcfg;
 pub mod region;
 pub mod standards;
+mod store;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -120,8 +121,8 @@ pub struct World {
     /// Every account the world knows, by `AccountIdx`.
     pub accounts: Vec<Account>,
     account_index: Arc<BTreeMap<AccountId, AccountIdx>>,
-    /// Per account, per Region state: `ars[account][region]`.
-    ars: Vec<Arc<[ArState]>>,
+    /// Per account, per Region state.
+    ars: store::ArStore,
     /// The organization.
     pub org: Organization,
     /// Security Hub organization state per Region.
@@ -178,7 +179,7 @@ impl World {
 
     /// The state of one account-Region.
     pub fn ar(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
-        &self.ars[account.index()][region.index()]
+        self.ars.get(account, region)
     }
     /// The hub of one account-Region, if enabled.
     pub fn hub(&self, account: AccountIdx, region: RegionIdx) -> Option<&Hub> {
@@ -330,7 +331,7 @@ impl World {
     // ---- mutators: called only by rules::change::commit ----------------------------------------
 
     pub(crate) fn ar_mut(&mut self, account: AccountIdx, region: RegionIdx) -> &mut ArState {
-        &mut Arc::make_mut(&mut self.ars[account.index()])[region.index()]
+        self.ars.get_mut(account, region)
     }
 
     pub(crate) fn account_mut(&mut self, account: AccountIdx) -> &mut Account {
@@ -353,7 +354,7 @@ impl World {
             enabling: RegionSet::EMPTY,
             disabling: RegionSet::EMPTY,
         });
-        self.ars.push(Arc::from(vec![ArState { config_recording: true, ..ArState::default() }; self.regions.len()]));
+        self.ars.push(ArState { config_recording: true, ..ArState::default() });
         Arc::make_mut(&mut self.account_index).insert(id, idx);
         idx
     }

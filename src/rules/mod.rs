@@ -43,7 +43,14 @@ use crate::model::{AccountIdx, RegionIdx, SimTime, World};
 
 /// Applies one call to the world and reports what happened.
 pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
-    let mut tx = Tx { world, now, effects: Vec::with_capacity(6), follow_ups: Vec::new() };
+    apply_reusing(world, now, call, Vec::with_capacity(6))
+}
+
+/// `apply`, recording the effects in `effects` (emptied first): a caller that applies many calls
+/// and drops each outcome's effects can hand the same buffer back and save an allocation per call.
+pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, mut effects: Vec<Effect>) -> Outcome {
+    effects.clear();
+    let mut tx = Tx { world, now, effects, follow_ups: Vec::new() };
     let result = dispatch(&mut tx, call);
     assert!(
         result.is_ok() || tx.effects.is_empty(),

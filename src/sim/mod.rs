@@ -187,6 +187,8 @@ pub struct Simulation {
     driver: Option<driver::Driver>,
     /// Whether a plan's measured phase has started.
     measuring: bool,
+    /// The last event's effects buffer, reused when the timeline does not keep effects.
+    spare_effects: Vec<rules::Effect>,
 }
 
 impl Simulation {
@@ -206,6 +208,7 @@ impl Simulation {
             client_stats: ClientStats::default(),
             driver: None,
             measuring: false,
+            spare_effects: Vec::new(),
             config,
         }
     }
@@ -428,13 +431,13 @@ impl Simulation {
                     injected = Some(if error.rule == rules::RuleId::ERR_10 { "throttled" } else { "internal error" });
                     Outcome { result: Err(error), effects: Vec::new(), follow_ups: Vec::new() }
                 }
-                None => rules::apply(&mut self.world, self.now, &call),
+                None => rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare_effects)),
             },
             Op::Work(_) => {
                 if faults.before_work(&mut call, &mut self.fault_rng) {
                     injected = Some("follow-up failure");
                 }
-                rules::apply(&mut self.world, self.now, &call)
+                rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare_effects))
             }
         };
         let number = self.timeline.summary.events + 1;
@@ -472,6 +475,9 @@ impl Simulation {
                 effects: outcome.effects,
                 injected,
             });
+        } else if outcome.effects.capacity() <= 64 {
+            // Counts only: the buffer serves the next event (a huge one is let go).
+            self.spare_effects = outcome.effects;
         }
     }
 }
