@@ -43,13 +43,15 @@ use crate::model::{AccountIdx, RegionIdx, SimTime, World};
 
 /// Applies one call to the world and reports what happened.
 pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
-    apply_reusing(world, now, call, Vec::with_capacity(6))
+    apply_reusing(world, now, call, Vec::new())
 }
 
 /// `apply`, recording the effects in `effects` (emptied first): a caller that applies many calls
 /// and drops each outcome's effects can hand the same buffer back and save an allocation per call.
 pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, mut effects: Vec<Effect>) -> Outcome {
     effects.clear();
+    // Most events have at most six effects; an exact first allocation keeps full timelines small.
+    effects.reserve_exact(6);
     let mut tx = Tx { world, now, effects, follow_ups: Vec::new() };
     let result = dispatch(&mut tx, call);
     assert!(
