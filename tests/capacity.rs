@@ -195,16 +195,22 @@ fn the_plot_has_one_line_per_region_count() {
 fn what_the_unmeasured_setup_cost_is_not_reported() {
     // Throttle the setup's policy calls hard: its retries must not show up in the measured phase,
     // which is one UpdateConfigurationPolicy.
-    let config = config(
+    let with_retries = config(
         ClientConfig { max_attempts: 10, ..ClientConfig::sdk(RetryMode::Standard) },
         &[("StartConfigurationPolicyAssociation", 1, 1), ("CreateConfigurationPolicy", 1, 1)],
     );
     let params = PlanParams { ou_size: 10, concurrency: 4, ..local(300, 1) };
-    let played = play(plans::build(PlanName::RootPolicyChange, &params, 0).unwrap(), config);
+    let played = play(plans::build(PlanName::RootPolicyChange, &params, 0).unwrap(), with_retries);
     let m = &played.metrics;
     assert_eq!(m.api_calls, 1, "{m:?}");
     assert_eq!((m.client.retries, m.client.gave_up), (0, 0), "{:?}", m.client);
     assert!(m.peak_queue <= 272, "the measured peak is the policy change's work only: {}", m.peak_queue);
+    assert_eq!(m.setup_failed, 0, "with retries the setup went as planned");
+
+    // Without retries the exception policy is never created; the report says the setup failed.
+    let without_retries = config(ClientConfig::sdk(RetryMode::Off), &[("CreateConfigurationPolicy", 1, 1)]);
+    let played = play(plans::build(PlanName::RootPolicyChange, &params, 0).unwrap(), without_retries);
+    assert!(played.metrics.setup_failed >= 1, "{:?}", played.metrics);
 }
 
 #[test]

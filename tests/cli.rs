@@ -79,6 +79,9 @@ fn capacity_reports_a_table_csv_json_and_a_plot() {
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["runs"].as_array().unwrap().len(), 8);
     assert_eq!(json["runs"][0]["metrics"]["operations"]["CreateMembers"]["calls"], 2, "51 accounts, 50 per call");
+    // Options of other plans are not checked against this one.
+    let (code, _, err) = hubsim(&[&grid[..], &["--churn-per-hour", "0", "--format", "csv"]].concat());
+    assert_eq!(code, 0, "{err}");
 }
 
 #[test]
@@ -94,6 +97,8 @@ fn capacity_usage_errors_exit_2_with_what_was_expected() {
         (vec!["--plan", "steady-churn", "--churn-for", "soon"], "--churn-for: `soon`"),
         (vec!["--plan", "steady-churn", "--churn-for", "400d"], "at most 300d"),
         (vec!["--plan", "steady-churn", "--churn-per-hour", "0"], "--churn-per-hour must be at least 1"),
+        (vec!["--plan", "steady-churn", "--churn-for", "0s"], "more than 0 and at most 300d"),
+        (vec!["--plan", "steady-churn", "--churn-per-hour", "100000000"], "at most 1,000,000 per run"),
         (vec!["--plan", "local-onboarding", "--jobs", "0"], "--jobs must be at least 1"),
     ] {
         let (code, _, err) = hubsim(&[&["capacity"][..], &args].concat());

@@ -51,7 +51,7 @@ pub fn play(plan: Plan, config: SimConfig) -> Played {
     let mut metrics = Metrics::new(sim.world(), false);
     sim.play(plan.phases, &mut metrics);
     let stop = sim.run(&mut metrics);
-    let report = metrics.report(sim.client_stats(), sim.measured_peak_queue(), stop == Stop::Quiescent);
+    let report = metrics.report(&sim, stop == Stop::Quiescent);
     let (world, timeline) = sim.into_parts();
     Played { world, timeline, stop, metrics: report }
 }

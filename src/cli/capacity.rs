@@ -122,7 +122,7 @@ fn check_grid(args: &CapacityArgs) -> Result<(), UsageError> {
     if args.max_attempts == 0 {
         return Err(UsageError("--max-attempts counts the first attempt: at least 1".into()));
     }
-    if args.churn_per_hour == 0 {
+    if args.plan == PlanName::SteadyChurn && args.churn_per_hour == 0 {
         return Err(UsageError("--churn-per-hour must be at least 1".into()));
     }
     if args.jobs == Some(0) {
@@ -139,11 +139,21 @@ pub(super) fn run(args: CapacityArgs) -> Result<Verdict, UsageError> {
     let mode = RetryMode::parse(&args.retry)
         .ok_or_else(|| UsageError(format!("--retry `{}`: expected off, standard or adaptive", args.retry)))?;
     let churn_for = duration::parse(&args.churn_for).map_err(|e| UsageError(format!("--churn-for: {e}")))?;
-    if churn_for > SimDuration::from_days(300) {
-        return Err(UsageError(format!(
-            "--churn-for {}: at most 300d, so that the stream ends well before a run's 400-day limit",
-            args.churn_for
-        )));
+    if args.plan == PlanName::SteadyChurn {
+        if churn_for > SimDuration::from_days(300) || churn_for.as_ms() == 0 {
+            return Err(UsageError(format!(
+                "--churn-for {}: more than 0 and at most 300d, so that the stream ends well before a run's 400-day limit",
+                args.churn_for
+            )));
+        }
+        // Joins and leaves, each at the rate: every arrival is a planned call held in memory.
+        let expected = 2.0 * args.churn_per_hour as f64 * churn_for.as_ms() as f64 / 3_600_000.0;
+        if expected > 1_000_000.0 {
+            return Err(UsageError(format!(
+                "--churn-per-hour {} for {} means about {expected:.0} calls; at most 1,000,000 per run",
+                args.churn_per_hour, args.churn_for
+            )));
+        }
     }
     let sorted = |v: &mut Vec<usize>| {
         v.sort_unstable();
@@ -203,11 +213,26 @@ pub(super) fn run(args: CapacityArgs) -> Result<Verdict, UsageError> {
                 if config.seeds.len() == 1 { "" } else { "s" }
             );
             print!("{}", capacity::render_table(&sweep));
+            let failed_setups = sweep.runs.iter().filter(|r| r.metrics.setup_failed > 0).count();
+            if failed_setups > 0 {
+                println!(
+                    "note: in {failed_setups} of {} runs calls of the plan's unmeasured setup failed, so the measured \
+                     phase started from another organization than planned (setup_failed in --format json)",
+                    sweep.runs.len()
+                );
+            }
         }
         CapacityFormat::Csv => print!("{}", capacity::render_csv(&sweep)),
         CapacityFormat::Json => println!("{}", serde_json::to_string_pretty(&sweep).expect("sweeps serialize")),
     }
     if let Some(path) = &args.plot {
+        if sweep.runs.iter().all(|r| args.metric.of(r).is_none()) {
+            eprintln!(
+                "warning: no run has a value for {} (no samples, or never reached); {} has axes only",
+                args.metric.header(),
+                path.display()
+            );
+        }
         let svg = capacity::plot_svg(&sweep, args.metric).map_err(|e| UsageError(format!("plotting failed: {e}")))?;
         std::fs::write(path, svg).map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
     }

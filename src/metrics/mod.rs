@@ -147,6 +147,9 @@ pub struct MetricsReport {
     pub throttled: u64,
     /// Retries, give-ups and backoff of the callers.
     pub client: ClientStats,
+    /// Calls of a plan's unmeasured setup whose final attempt failed (0 when the setup went as
+    /// planned).
+    pub setup_failed: u64,
     /// From the start of measuring to the last event.
     pub time_to_quiescence_ms: u64,
     /// Whether the run reached quiescence (no events left) rather than a limit.
@@ -285,7 +288,8 @@ impl Metrics {
     }
 
     /// The report, with what only the simulation knows.
-    pub fn report(mut self, client: ClientStats, peak_queue: usize, quiescent: bool) -> MetricsReport {
+    pub fn report(mut self, sim: &crate::sim::Simulation, quiescent: bool) -> MetricsReport {
+        let (client, peak_queue) = (sim.client_stats(), sim.measured_peak_queue());
         let still_exposed = self.windows.iter().filter(|w| w.is_some()).count() as u64;
         let pending = self.pending.iter().filter(|p| p.is_some()).count() as u64;
         let operations: BTreeMap<String, OperationMetrics> =
@@ -296,6 +300,7 @@ impl Metrics {
             api_calls: operations.values().map(|o| o.calls).sum(),
             throttled: operations.values().map(|o| o.throttled).sum(),
             client,
+            setup_failed: sim.setup_stats().failed,
             time_to_quiescence_ms: self.last_event_at.since(self.measured_from).as_ms(),
             quiescent,
             peak_queue,

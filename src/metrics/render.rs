@@ -46,9 +46,18 @@ impl MetricsReport {
         let _ = writeln!(out, "metrics (measured from {}):", SimTime(self.measured_from_ms));
         let _ = writeln!(
             out,
-            "  events {}  API calls {}  throttled {}  retries {}  gave up {}  peak queue {}",
-            self.events, self.api_calls, self.throttled, self.client.retries, self.client.gave_up, self.peak_queue
+            "  events {}  API calls {}  throttled {}  retries {}  gave up {}  failed calls {}  peak queue {}",
+            self.events,
+            self.api_calls,
+            self.throttled,
+            self.client.retries,
+            self.client.gave_up,
+            self.client.failed,
+            self.peak_queue
         );
+        if self.setup_failed > 0 {
+            let _ = writeln!(out, "  warning: {} calls of the plan's setup failed", self.setup_failed);
+        }
         let _ = writeln!(
             out,
             "  time to quiescence {}{}",

@@ -280,8 +280,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
             found: violation.to_string(),
         });
     }
-    let metrics =
-        watcher.metrics.report(sim.client_stats(), sim.timeline().summary.peak_queue, stop == Stop::Quiescent);
+    let metrics = watcher.metrics.report(&sim, stop == Stop::Quiescent);
     let exercised = watcher.exercised;
     let violations = watcher.invariants.violations;
     let sometimes = watcher.invariants.sometimes;

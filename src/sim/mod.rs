@@ -132,6 +132,8 @@ pub struct ClientStats {
     pub retries: u64,
     /// Calls that ended on a retryable error (attempts or retry quota spent, or retries off).
     pub gave_up: u64,
+    /// Calls whose final attempt failed, for any reason (the give-ups included).
+    pub failed: u64,
     /// Total backoff waited.
     pub backoff_ms: u64,
     /// Total time adaptive mode held attempts back.
@@ -187,6 +189,8 @@ pub struct Simulation {
     driver: Option<driver::Driver>,
     /// Whether a plan's measured phase has started.
     measuring: bool,
+    /// What the callers of a plan's unmeasured setup did.
+    setup_stats: ClientStats,
     /// The last event's effects buffer, reused when the timeline does not keep effects.
     spare_effects: Vec<rules::Effect>,
 }
@@ -208,6 +212,7 @@ impl Simulation {
             client_stats: ClientStats::default(),
             driver: None,
             measuring: false,
+            setup_stats: ClientStats::default(),
             spare_effects: Vec::new(),
             config,
         }
@@ -246,9 +251,15 @@ impl Simulation {
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
-    /// What the callers' retries amounted to.
+    /// What the callers' retries amounted to (since a plan's first measured phase started).
     pub fn client_stats(&self) -> ClientStats {
         self.client_stats
+    }
+
+    /// What the callers of a plan's unmeasured setup did: a setup call that failed means the
+    /// measured phases started from another organization than the plan intended.
+    pub fn setup_stats(&self) -> ClientStats {
+        self.setup_stats
     }
 
     /// Plays `phases` from now: the first phase starts at once, each later one when the previous
@@ -272,9 +283,9 @@ impl Simulation {
             for (index, at) in started {
                 let phase = driver.phase(index);
                 if phase.measured && !self.measuring {
-                    // Measuring starts here: what the setup's callers did is not counted.
+                    // Measuring starts here: what the setup's callers did is kept apart.
                     self.measuring = true;
-                    self.client_stats = ClientStats::default();
+                    self.setup_stats = std::mem::take(&mut self.client_stats);
                     self.queue.reset_peak();
                 }
                 observer.phase_started(&self.world, at, PhaseStart { index, phase });
@@ -361,9 +372,9 @@ impl Simulation {
         observer: &mut dyn Observer,
     ) {
         if self.config.client.mode == RetryMode::Off && self.driver.is_none() {
-            if outcome.result.as_ref().err().and_then(client::classify).is_some() {
-                self.client_stats.gave_up += 1;
-            }
+            let error = outcome.result.as_ref().err();
+            self.client_stats.failed += error.is_some() as u64;
+            self.client_stats.gave_up += error.and_then(client::classify).is_some() as u64;
             return;
         }
         let attempt = match origin {
@@ -387,6 +398,7 @@ impl Simulation {
             }
             client::Decision::Done { response_at, gave_up } => {
                 self.client_stats.gave_up += gave_up as u64;
+                self.client_stats.failed += error.is_some() as u64;
                 if let Some(driver) = &mut self.driver {
                     let (mut sends, mut started) = (Vec::new(), Vec::new());
                     driver.job_done(index, response_at, &mut sends, &mut started);
