@@ -191,9 +191,73 @@ impl Driver {
     pub(super) fn phase(&self, index: usize) -> &Phase {
         &self.phases[index]
     }
+}
 
-    /// Whether every phase has run.
-    pub(super) fn finished(&self) -> bool {
-        self.current.is_some_and(|c| c >= self.phases.len())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AccountId, RegionIdx};
+    use crate::rules::Operation;
+
+    fn calls(n: usize) -> Vec<Call> {
+        let describe: Operation = serde_json::from_value(serde_json::json!({"Operation": "DescribeHub"})).unwrap();
+        (0..n).map(|_| Call::by(AccountId::parse("111111111111").unwrap(), RegionIdx(0), describe.clone())).collect()
+    }
+
+    fn phase(n: usize, issue: Issue, settle: bool) -> Phase {
+        Phase { label: "test".into(), calls: calls(n), issue, settle, measured: true, opens_exposure: false }
+    }
+
+    fn indices(sends: &[Send]) -> Vec<(usize, u64)> {
+        sends.iter().map(|s| (s.index, s.at.as_ms())).collect()
+    }
+
+    #[test]
+    fn a_closed_loop_keeps_its_width_in_flight_and_the_next_phase_follows_the_last_response() {
+        let mut driver =
+            Driver::new(vec![phase(3, Issue::Concurrent(2), false), phase(1, Issue::Concurrent(1), false)]);
+        let (mut sends, mut started) = (Vec::new(), Vec::new());
+        driver.start_next(SimTime(0), &mut sends, &mut started);
+        assert_eq!((indices(&sends), started.clone()), (vec![(0, 0), (1, 0)], vec![(0, SimTime(0))]));
+        sends.clear();
+        driver.job_done(1, SimTime(150), &mut sends, &mut started);
+        assert_eq!(indices(&sends), vec![(2, 150)], "a freed slot sends the next call");
+        sends.clear();
+        driver.job_done(0, SimTime(200), &mut sends, &mut started);
+        assert!(sends.is_empty());
+        driver.job_done(2, SimTime(400), &mut sends, &mut started);
+        assert_eq!(indices(&sends), vec![(3, 400)]);
+        assert_eq!(started.last(), Some(&(1, SimTime(400))));
+    }
+
+    #[test]
+    fn an_open_loop_queues_each_arrival_when_the_previous_is_sent() {
+        let offsets = vec![SimDuration(0), SimDuration(1_000), SimDuration(1_000), SimDuration(5_000)];
+        let mut driver = Driver::new(vec![phase(4, Issue::At(offsets), false)]);
+        let (mut sends, mut started) = (Vec::new(), Vec::new());
+        driver.start_next(SimTime(100), &mut sends, &mut started);
+        assert_eq!(indices(&sends), vec![(0, 100)]);
+        for (index, expected) in [(0, (1, 1_100)), (1, (2, 1_100)), (2, (3, 5_100))] {
+            sends.clear();
+            driver.job_sent(index, SimTime(100 + index as u64), &mut sends);
+            assert_eq!(indices(&sends), vec![expected]);
+        }
+        sends.clear();
+        driver.job_sent(3, SimTime(5_100), &mut sends);
+        assert!(sends.is_empty(), "the stream is over");
+    }
+
+    #[test]
+    fn a_settling_phase_waits_for_the_queue_to_empty() {
+        let mut driver = Driver::new(vec![phase(1, Issue::Concurrent(1), true), phase(1, Issue::Concurrent(1), false)]);
+        let (mut sends, mut started) = (Vec::new(), Vec::new());
+        driver.start_next(SimTime(0), &mut sends, &mut started);
+        sends.clear();
+        driver.job_done(0, SimTime(120), &mut sends, &mut started);
+        assert!(sends.is_empty());
+        assert_eq!(driver.waiting_since(), Some(SimTime(120)));
+        driver.start_next(SimTime(9_000), &mut sends, &mut started);
+        assert_eq!(indices(&sends), vec![(1, 9_000)]);
+        assert_eq!(driver.waiting_since(), None);
     }
 }

@@ -273,11 +273,6 @@ impl Simulation {
         self.dispatch(sends, started, observer);
     }
 
-    /// Whether a plan is playing and not finished.
-    pub fn plan_unfinished(&self) -> bool {
-        self.driver.as_ref().is_some_and(|d| !d.finished())
-    }
-
     fn dispatch(&mut self, sends: Vec<driver::Send>, started: Vec<(usize, SimTime)>, observer: &mut dyn Observer) {
         if let Some(driver) = &self.driver {
             for (index, at) in started {
