@@ -50,6 +50,29 @@ impl Checker<'_> {
             }
         }
     }
+    /// A `["MIN", "MAX"]` pair of durations under `key`; `example` shows a valid one.
+    fn delay_range(&mut self, key: &str, range: &Spanned<Vec<Spanned<String>>>, example: &str) -> Option<DelayRange> {
+        let values = range.get_ref();
+        if values.len() != 2 {
+            self.error(
+                range.span(),
+                format!("`{key}` needs two durations"),
+                Some(format!("[\"MIN\", \"MAX\"], e.g. {example}")),
+            );
+            return None;
+        }
+        // Both ends are checked, so that both get a diagnostic when both are wrong.
+        let (min, max) = (self.duration(&values[0]), self.duration(&values[1]));
+        let (min, max) = (min?, max?);
+        match DelayRange::new(min.since(SimTime::ZERO), max.since(SimTime::ZERO)) {
+            Ok(r) => Some(r),
+            Err(why) => {
+                self.error(range.span(), why, Some("MIN not greater than MAX".into()));
+                None
+            }
+        }
+    }
+
     fn duration(&mut self, value: &Spanned<String>) -> Option<SimTime> {
         match duration::parse(value.get_ref()) {
             Ok(d) => Some(SimTime::ZERO.after(d)),
@@ -301,20 +324,8 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             );
             continue;
         };
-        let values = range.get_ref();
-        if values.len() != 2 {
-            c.error(
-                range.span(),
-                format!("`{key}` needs two durations"),
-                Some("[\"MIN\", \"MAX\"], e.g. [\"10s\", \"5m\"]".into()),
-            );
-            continue;
-        }
-        if let (Some(min), Some(max)) = (c.duration(&values[0]), c.duration(&values[1])) {
-            match DelayRange::new(min.since(SimTime::ZERO), max.since(SimTime::ZERO)) {
-                Ok(r) => latency.set(class, r),
-                Err(why) => c.error(range.span(), why, Some("MIN not greater than MAX".into())),
-            }
+        if let Some(r) = c.delay_range(key, range, "[\"10s\", \"5m\"]") {
+            latency.set(class, r);
         }
     }
     let mut faults = FaultModel::default();
@@ -519,20 +530,10 @@ fn client_config(c: &mut Checker, raw: &RawClient) -> ClientConfig {
             Some("a base no longer than the cap".into()),
         );
     }
-    if let Some(range) = &raw.round_trip {
-        let values = range.get_ref();
-        if values.len() != 2 {
-            c.error(
-                range.span(),
-                "`round_trip` needs two durations",
-                Some("[\"MIN\", \"MAX\"], e.g. [\"50ms\", \"200ms\"]".into()),
-            );
-        } else if let (Some(min), Some(max)) = (c.duration(&values[0]), c.duration(&values[1])) {
-            match DelayRange::new(min.since(SimTime::ZERO), max.since(SimTime::ZERO)) {
-                Ok(r) => config.round_trip = r,
-                Err(why) => c.error(range.span(), why, Some("MIN not greater than MAX".into())),
-            }
-        }
+    if let Some(r) =
+        raw.round_trip.as_ref().and_then(|range| c.delay_range("round_trip", range, "[\"50ms\", \"200ms\"]"))
+    {
+        config.round_trip = r;
     }
     config
 }

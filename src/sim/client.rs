@@ -176,7 +176,7 @@ impl Client {
         error: Option<&ApiError>,
         rng: &mut ChaCha8Rng,
     ) -> Decision {
-        let round_trip = draw(self.config.round_trip, rng);
+        let round_trip = self.config.round_trip.draw(rng);
         let response_at = now.after(round_trip);
         let kind = error.and_then(classify);
         if let Some(limiter) = &mut self.limiter {
@@ -203,14 +203,6 @@ impl Client {
         let wanted = response_at.after(backoff);
         let at = self.send_time(wanted);
         Decision::Retry { at, backoff, held_back: at.since(wanted) }
-    }
-}
-
-fn draw(range: DelayRange, rng: &mut ChaCha8Rng) -> SimDuration {
-    if range.min == range.max {
-        range.min
-    } else {
-        SimDuration(rng.random_range(range.min.as_ms()..=range.max.as_ms()))
     }
 }
 

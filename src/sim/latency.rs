@@ -32,6 +32,10 @@ impl DelayRange {
             Ok(DelayRange { min, max })
         }
     }
+    /// A delay drawn uniformly from the range.
+    pub fn draw(self, rng: &mut ChaCha8Rng) -> SimDuration {
+        if self.min == self.max { self.min } else { SimDuration(rng.random_range(self.min.as_ms()..=self.max.as_ms())) }
+    }
     const fn fixed(d: SimDuration) -> DelayRange {
         DelayRange { min: d, max: d }
     }
@@ -101,9 +105,6 @@ impl LatencyModel {
                 range = tail.range;
             }
         }
-        if range.min == range.max {
-            return range.min;
-        }
-        SimDuration(rng.random_range(range.min.as_ms()..=range.max.as_ms()))
+        range.draw(rng)
     }
 }
