@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::hub::{ArState, ControlFindingGenerator, Hub, ParamMap};
+use super::hub::{ArState, ControlFindingGenerator, Hub};
 use super::ids::{self, AccountId, AccountIdx, NodeIdx};
 use super::org::{Account, AccountState, FeatureSet, JoinMethod, OrgNode, Organization, Placement};
 use super::orgcfg::RegionOrg;
@@ -284,7 +284,7 @@ impl WorldBuilder {
                 standards_pending: StandardSet::EMPTY,
                 standards_incomplete: StandardSet::EMPTY,
                 disabled_controls: ControlSet::EMPTY,
-                params: Arc::new(ParamMap::new()),
+                params: crate::model::no_params(),
             });
         }
         for (id, region) in &self.config_off {

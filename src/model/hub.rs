@@ -40,6 +40,12 @@ pub enum ParamValue {
 /// their defaults.
 pub type ParamMap = BTreeMap<(Control, &'static str), ParamValue>;
 
+/// No custom parameters, shared: a newly enabled hub allocates nothing for its parameters.
+pub fn no_params() -> Arc<ParamMap> {
+    static NONE: std::sync::LazyLock<Arc<ParamMap>> = std::sync::LazyLock::new(|| Arc::new(ParamMap::new()));
+    Arc::clone(&NONE)
+}
+
 /// The hub of one account in one Region, present while Security Hub is enabled there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hub {

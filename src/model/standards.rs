@@ -325,9 +325,42 @@ impl fmt::Display for Control {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ControlSet(pub u64);
 
+/// What `ControlSet::matching` selects.
+#[derive(Clone, Copy)]
+enum Trait {
+    Any,
+    Global,
+    RegionBound,
+}
+
 impl ControlSet {
     /// The empty set.
     pub const EMPTY: ControlSet = ControlSet(0);
+    /// Every control in the catalogue.
+    pub const ALL: ControlSet = ControlSet::matching(Trait::Any);
+    /// The controls that check global resources (CTRL-3).
+    pub const GLOBAL: ControlSet = ControlSet::matching(Trait::Global);
+    /// The controls that exist in one Region only.
+    pub const REGION_BOUND: ControlSet = ControlSet::matching(Trait::RegionBound);
+
+    /// The catalogue rows with `feature` (evaluated at compile time).
+    const fn matching(feature: Trait) -> ControlSet {
+        let mut bits = 0u64;
+        let mut i = 0;
+        while i < CONTROLS.len() {
+            let row = &CONTROLS[i];
+            let keep = match feature {
+                Trait::Any => true,
+                Trait::Global => row.global,
+                Trait::RegionBound => row.only_in.is_some(),
+            };
+            if keep {
+                bits |= 1 << i;
+            }
+            i += 1;
+        }
+        ControlSet(bits)
+    }
 
     /// Every control that belongs to at least one of `standards`.
     pub fn of_standards(standards: StandardSet) -> ControlSet {
@@ -351,7 +384,14 @@ impl ControlSet {
     }
     /// The controls in catalogue order.
     pub fn iter(self) -> impl Iterator<Item = Control> {
-        Control::all().filter(move |c| self.contains(*c))
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            let next = rest.trailing_zeros();
+            (rest != 0).then(|| {
+                rest &= rest - 1;
+                Control(next as u8)
+            })
+        })
     }
 }
 

@@ -334,14 +334,14 @@ pub(super) fn list_associations(
 /// Disabled controls a policy sets in `region` (POLICY-2 with CTRL-3 for global-resource controls).
 pub fn policy_disabled_controls(w: &World, content: &PolicyContent, region: RegionIdx) -> ControlSet {
     let mut disabled = listed_disabled_controls(content);
-    for control in Control::all().filter(|c| c.info().global) {
+    for control in ControlSet::GLOBAL.iter() {
         if global_control_region(w, control) != Some(region) {
             disabled.insert(control);
         }
     }
     // CTRL-3: a control that does not exist in this Region is skipped there, never set.
     let region_code = w.regions.get(region).code();
-    for control in Control::all().filter(|c| !c.available_in(region_code)) {
+    for control in ControlSet::REGION_BOUND.iter().filter(|c| !c.available_in(region_code)) {
         disabled.remove(control);
     }
     disabled
@@ -604,9 +604,8 @@ pub(super) fn apply_policy_work(
 
 /// POLICY-2: the controls a policy's list disables, before CTRL-3.
 fn listed_disabled_controls(content: &PolicyContent) -> ControlSet {
-    let all: ControlSet = Control::all().collect();
     match content.controls {
-        Some(ControlSelection::Enabled(enabled)) => ControlSet(all.0 & !enabled.0),
+        Some(ControlSelection::Enabled(enabled)) => ControlSet(ControlSet::ALL.0 & !enabled.0),
         Some(ControlSelection::Disabled(disabled)) => disabled,
         None => ControlSet::EMPTY,
     }

@@ -369,7 +369,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
                 standards_pending: StandardSet::EMPTY,
                 standards_incomplete: StandardSet::EMPTY,
                 disabled_controls: ControlSet::EMPTY,
-                params: Arc::new(ParamMap::new()),
+                params: crate::model::no_params(),
             });
         }
         Change::HubDisabled { account, region } => {

@@ -93,7 +93,7 @@ pub(super) fn parse_content(spec: &ConfigurationPolicySpec) -> Result<PolicyCont
             service_enabled,
             standards: StandardSet::EMPTY,
             controls: None,
-            params: Arc::new(ParamMap::new()),
+            params: crate::model::no_params(),
         });
     }
     let mut standards = StandardSet::EMPTY;

@@ -322,7 +322,7 @@ impl Simulation {
     pub fn run_until(&mut self, until: SimTime, observer: &mut dyn Observer) -> Option<Stop> {
         loop {
             if self.timeline.summary.events >= self.config.limits.max_events && !self.queue.is_empty() {
-                if self.queue.pop_until(until).map(|s| self.queue.push_back(s)).is_some() {
+                if self.queue.has_due(until) {
                     return Some(Stop::EventLimit(self.config.limits.max_events));
                 }
                 break;
