@@ -73,7 +73,7 @@ pub(super) fn run(args: BenchArgs) -> Result<Verdict, UsageError> {
     let world = workload::organization(args.members, args.regions).map_err(|e| UsageError(e.to_string()))?;
     let built = started.elapsed();
     let clone_started = Instant::now();
-    let clones = 100;
+    let clones = 10;
     for _ in 0..clones {
         std::hint::black_box(world.clone());
     }

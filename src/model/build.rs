@@ -272,11 +272,11 @@ impl WorldBuilder {
         }
 
         let blank = ArState { config_recording: true, ..ArState::default() };
-        let mut ars: Vec<Vec<ArState>> = vec![vec![blank; n_regions]; accounts.len()];
+        let mut ars = super::store::ArStore::filled(n_regions, accounts.len(), &blank);
         for preset in &self.hubs {
             let r = region_idx(preset.region)?;
             let idx = *index.get(&preset.account).ok_or(BuildError::UnknownAccount(preset.account))?;
-            ars[idx.index()][r.index()].hub = Some(Hub {
+            ars.get_mut(idx, r).hub = Some(Hub {
                 subscribed_at: SimTime::ZERO,
                 auto_enable_controls: true,
                 control_finding_generator: ControlFindingGenerator::SecurityControl,
@@ -290,7 +290,7 @@ impl WorldBuilder {
         for (id, region) in &self.config_off {
             let r = region_idx(*region)?;
             let idx = *index.get(id).ok_or(BuildError::UnknownAccount(*id))?;
-            ars[idx.index()][r.index()].config_recording = false;
+            ars.get_mut(idx, r).config_recording = false;
         }
         let n_in_org = accounts.iter().filter(|a| a.in_org()).count() as u32;
 
@@ -298,7 +298,7 @@ impl WorldBuilder {
             regions: Arc::new(table),
             accounts,
             account_index: Arc::new(index),
-            ars: super::store::ArStore::new(n_regions, ars),
+            ars,
             org: Organization {
                 number: self.org_number,
                 management,

@@ -359,15 +359,20 @@ impl World {
         idx
     }
 
-    /// Inserts or replaces the record between `record.administrator` and `member` in `region`,
-    /// keeping the administrator's roster and counts in step.
+    /// Inserts or replaces the record between `record.administrator` and `member` in `region`
+    /// (a replaced record moves to the end of the member's list, as a new one would), keeping the
+    /// administrator's roster and counts in step. A new record ends MEMBER-9's `Deleted` marker.
     pub(crate) fn put_record(&mut self, region: RegionIdx, member: AccountIdx, record: MemberRecord) {
         let admin = record.administrator;
-        let previous = self.take_record(region, admin, member);
         let roster = self.rosters.entry((admin, region)).or_default();
         Self::count(roster, &record, 1);
-        let _ = previous;
-        self.ar_mut(member, region).memberships.push(record);
+        let ar = self.ars.get_mut(member, region);
+        ar.deleted_by = None;
+        let previous = ar.memberships.iter().position(|r| r.administrator == admin).map(|at| ar.memberships.remove(at));
+        ar.memberships.push(record);
+        if let Some(previous) = previous {
+            Self::count(roster, &previous, -1);
+        }
     }
 
     /// Removes the record between `admin` and `member` in `region`; returns it.

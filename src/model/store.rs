@@ -22,21 +22,15 @@ pub(crate) struct ArStore {
 }
 
 impl ArStore {
-    /// A store of `accounts`, each with its states for `n_regions` Regions.
-    pub(crate) fn new(n_regions: usize, accounts: Vec<Vec<ArState>>) -> ArStore {
-        let n_accounts = accounts.len();
-        let mut chunks = Vec::with_capacity(n_accounts.div_ceil(CHUNK));
-        let mut current: Vec<ArState> = Vec::with_capacity(CHUNK * n_regions);
-        for states in accounts {
-            debug_assert_eq!(states.len(), n_regions);
-            current.extend(states);
-            if current.len() == CHUNK * n_regions {
-                chunks.push(Arc::from(std::mem::replace(&mut current, Vec::with_capacity(CHUNK * n_regions))));
-            }
-        }
-        if !current.is_empty() {
-            chunks.push(Arc::from(current));
-        }
+    /// A store of `n_accounts` accounts whose every Region starts as `blank`; each chunk is
+    /// written once, in place.
+    pub(crate) fn filled(n_regions: usize, n_accounts: usize, blank: &ArState) -> ArStore {
+        let chunks = (0..n_accounts.div_ceil(CHUNK))
+            .map(|chunk| {
+                let accounts = CHUNK.min(n_accounts - chunk * CHUNK);
+                std::iter::repeat_n(blank, accounts * n_regions).cloned().collect()
+            })
+            .collect();
         ArStore { n_regions, n_accounts, chunks }
     }
 
@@ -76,7 +70,7 @@ mod tests {
     use super::*;
 
     fn store(accounts: usize, regions: usize) -> ArStore {
-        ArStore::new(regions, vec![vec![ArState::default(); regions]; accounts])
+        ArStore::filled(regions, accounts, &ArState::default())
     }
 
     #[test]

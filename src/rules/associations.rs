@@ -334,8 +334,15 @@ pub(super) fn list_associations(
 /// Disabled controls a policy sets in `region` (POLICY-2 with CTRL-3 for global-resource controls).
 pub fn policy_disabled_controls(w: &World, content: &PolicyContent, region: RegionIdx) -> ControlSet {
     let mut disabled = listed_disabled_controls(content);
+    let home = w.central.home;
+    let home_code = home.map(|h| w.regions.get(h).code());
     for control in ControlSet::GLOBAL.iter() {
-        if global_control_region(w, control) != Some(region) {
+        // Most global controls exist in the home Region, which is then where they run.
+        let runs_in = match (home, home_code) {
+            (Some(home), Some(code)) if control.available_in(code) => Some(home),
+            _ => global_control_region(w, control),
+        };
+        if runs_in != Some(region) {
             disabled.insert(control);
         }
     }

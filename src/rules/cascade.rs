@@ -104,14 +104,14 @@ pub(super) fn set_record(
     status: MemberStatus,
     rule: RuleId,
 ) {
-    let previous = tx.w().record(admin, member, region).cloned();
+    let previous = tx.w().record(admin, member, region);
     let record = MemberRecord {
         administrator: admin,
         member_type,
         status,
-        email: previous.as_ref().and_then(|p| p.email.clone()),
-        invitation_id: previous.as_ref().and_then(|p| p.invitation_id.clone()),
-        invited_at: previous.as_ref().and_then(|p| p.invited_at),
+        email: previous.and_then(|p| p.email.clone()),
+        invitation_id: previous.and_then(|p| p.invitation_id.clone()),
+        invited_at: previous.and_then(|p| p.invited_at),
         updated_at: tx.now,
     };
     tx.emit(rule, Change::MemberRecord { region, member, record: Box::new(record) });

@@ -428,7 +428,6 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         }
         Change::MemberRecord { region, member, record } => {
             world.put_record(*region, *member, (**record).clone());
-            world.ar_mut(*member, *region).deleted_by = None;
         }
         Change::MemberRecordPurged { region, administrator, member, deleted, .. } => {
             let removed = world.take_record(*region, *administrator, *member);
