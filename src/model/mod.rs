@@ -178,6 +178,7 @@ impl World {
     // ---- account-Region state -----------------------------------------------------------------
 
     /// The state of one account-Region.
+    #[inline]
     pub fn ar(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
         self.ars.get(account, region)
     }
@@ -228,6 +229,23 @@ impl World {
             return Vec::new();
         }
         self.account_indices().filter(|m| self.record(admin, *m, region).is_some()).collect()
+    }
+    /// `members_of` for several Regions at once, in Region order: one pass over the accounts in
+    /// the order their states lie in memory, where a pass per Region strides across all of them.
+    pub fn members_in(&self, admin: AccountIdx, regions: RegionSet) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
+        let regions: Vec<RegionIdx> = regions.iter().filter(|r| self.has_members(admin, *r)).collect();
+        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> = regions.iter().map(|r| (*r, Vec::new())).collect();
+        if lists.is_empty() {
+            return lists;
+        }
+        for member in self.account_indices() {
+            for (region, list) in &mut lists {
+                if self.record(admin, member, *region).is_some() {
+                    list.push(member);
+                }
+            }
+        }
+        lists
     }
     /// Whether `admin` has reached QUOTA-1 in `region`.
     pub fn member_limit_reached(&self, admin: AccountIdx, region: RegionIdx) -> bool {
@@ -330,6 +348,7 @@ impl World {
 
     // ---- mutators: called only by rules::change::commit ----------------------------------------
 
+    #[inline]
     pub(crate) fn ar_mut(&mut self, account: AccountIdx, region: RegionIdx) -> &mut ArState {
         self.ars.get_mut(account, region)
     }
@@ -375,16 +394,19 @@ impl World {
         }
     }
 
-    /// Removes the record between `admin` and `member` in `region`; returns it.
+    /// Removes the record between `admin` and `member` in `region` and returns it; `deleted` leaves
+    /// MEMBER-9's `Deleted` marker on the member (otherwise the marker is cleared).
     pub(crate) fn take_record(
         &mut self,
         region: RegionIdx,
         admin: AccountIdx,
         member: AccountIdx,
+        deleted: bool,
     ) -> Option<MemberRecord> {
-        let memberships = &mut self.ar_mut(member, region).memberships;
-        let position = memberships.iter().position(|r| r.administrator == admin)?;
-        let record = memberships.remove(position);
+        let ar = self.ars.get_mut(member, region);
+        let position = ar.memberships.iter().position(|r| r.administrator == admin)?;
+        let record = ar.memberships.remove(position);
+        ar.deleted_by = deleted.then_some(admin);
         let roster = self.rosters.get_mut(&(admin, region)).expect("a record always has a roster entry");
         Self::count(roster, &record, -1);
         if roster.total == 0 {

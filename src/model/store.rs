@@ -34,6 +34,7 @@ impl ArStore {
         ArStore { n_regions, n_accounts, chunks }
     }
 
+    #[inline]
     fn locate(&self, account: AccountIdx, region: RegionIdx) -> (usize, usize) {
         let a = account.index();
         debug_assert!(a < self.n_accounts && region.index() < self.n_regions);
@@ -41,12 +42,14 @@ impl ArStore {
     }
 
     /// One account-Region's state.
+    #[inline]
     pub(crate) fn get(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
         let (chunk, slot) = self.locate(account, region);
         &self.chunks[chunk][slot]
     }
 
     /// One account-Region's state, to change (copies its chunk first if a clone shares it).
+    #[inline]
     pub(crate) fn get_mut(&mut self, account: AccountIdx, region: RegionIdx) -> &mut ArState {
         let (chunk, slot) = self.locate(account, region);
         &mut Arc::make_mut(&mut self.chunks[chunk])[slot]

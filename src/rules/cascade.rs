@@ -247,7 +247,18 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
 /// LIFE-9: the administrator of one Region is removed: its organization-type records there are
 /// dissolved (invitation records kept) and the Region's ORGCFG record is deleted.
 pub(super) fn remove_admin_in_region(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, rule: RuleId) {
-    let members: Vec<AccountIdx> = tx.w().members_of(admin, region);
+    let members = tx.w().members_of(admin, region);
+    remove_admin_with_members(tx, region, admin, members, rule);
+}
+
+/// `remove_admin_in_region` once the administrator's `members` in `region` are known.
+fn remove_admin_with_members(
+    tx: &mut Tx,
+    region: RegionIdx,
+    admin: AccountIdx,
+    members: Vec<AccountIdx>,
+    rule: RuleId,
+) {
     for member in members {
         let record = tx.w().record(admin, member, region).expect("roster lists existing records");
         if record.member_type == MemberType::Organization {
@@ -266,10 +277,15 @@ pub(super) fn remove_da_everywhere(tx: &mut Tx, account: AccountIdx, rule: RuleI
     if tx.w().central.da == Some(account) {
         end_central(tx, RuleId::LIFE_10, true);
     }
-    for region in tx.w().regions.indices().collect::<Vec<_>>() {
-        if tx.w().sh_admin(region) == Some(account) {
-            remove_admin_in_region(tx, region, account, rule);
-        }
+    let w = tx.w();
+    let mut regions = RegionSet::EMPTY;
+    for region in w.regions.indices().filter(|r| w.sh_admin(*r) == Some(account)) {
+        regions.insert(region);
+    }
+    let mut members = w.members_in(account, regions).into_iter().peekable();
+    for region in regions.iter() {
+        let here = members.next_if(|(r, _)| *r == region).map(|(_, list)| list).unwrap_or_default();
+        remove_admin_with_members(tx, region, account, here, rule);
     }
 }
 

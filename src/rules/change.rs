@@ -430,9 +430,8 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
             world.put_record(*region, *member, (**record).clone());
         }
         Change::MemberRecordPurged { region, administrator, member, deleted, .. } => {
-            let removed = world.take_record(*region, *administrator, *member);
+            let removed = world.take_record(*region, *administrator, *member, *deleted);
             assert!(removed.is_some(), "MEMBER-8: purging a record that exists");
-            world.ar_mut(*member, *region).deleted_by = deleted.then_some(*administrator);
         }
         Change::AggregatorSet { owner, aggregator } => {
             world.aggregators.insert(*owner, aggregator.clone());

@@ -162,6 +162,14 @@ struct Pending {
 /// name ids, such as a policy's, that only exist once an earlier step created them).
 pub type StepBuilder = Box<dyn FnMut(&World, usize) -> Call>;
 
+/// The outcome of a call refused before the rules engine saw it, in the spare lists (emptied).
+fn rejected(error: rules::ApiError, spare: rules::Buffers) -> Outcome {
+    let rules::Buffers { mut effects, mut follow_ups } = spare;
+    effects.clear();
+    follow_ups.clear();
+    Outcome { result: Err(error), effects, follow_ups }
+}
+
 /// Which SDK client sends `call`: the caller's, for the call's Region.
 fn client_key(call: &Call) -> (Option<crate::model::AccountId>, crate::model::RegionIdx) {
     match call.caller {
@@ -191,8 +199,9 @@ pub struct Simulation {
     measuring: bool,
     /// What the callers of a plan's unmeasured setup did.
     setup_stats: ClientStats,
-    /// The last event's effects buffer, reused when the timeline does not keep effects.
-    spare_effects: Vec<rules::Effect>,
+    /// The last event's effects and follow-ups lists, reused (effects only when the timeline does
+    /// not keep them).
+    spare: rules::Buffers,
 }
 
 impl Simulation {
@@ -213,7 +222,7 @@ impl Simulation {
             driver: None,
             measuring: false,
             setup_stats: ClientStats::default(),
-            spare_effects: Vec::new(),
+            spare: rules::Buffers::default(),
             config,
         }
     }
@@ -432,23 +441,24 @@ impl Simulation {
         let mut outcome = match &call.op {
             Op::Api(_) => match self.admit(&call).err().or_else(|| faults.before_call(&call, &mut self.fault_rng)) {
                 Some(error) if error.rule == rules::RuleId::QUOTA_10 => {
-                    Outcome { result: Err(error), effects: Vec::new(), follow_ups: Vec::new() }
+                    rejected(error, std::mem::take(&mut self.spare))
                 }
                 Some(error) => {
                     injected = Some(if error.rule == rules::RuleId::ERR_10 { "throttled" } else { "internal error" });
-                    Outcome { result: Err(error), effects: Vec::new(), follow_ups: Vec::new() }
+                    rejected(error, std::mem::take(&mut self.spare))
                 }
-                None => rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare_effects)),
+                None => rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare)),
             },
             Op::Work(_) => {
                 if faults.before_work(&mut call, &mut self.fault_rng) {
                     injected = Some("follow-up failure");
                 }
-                rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare_effects))
+                rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare))
             }
         };
         let number = self.timeline.summary.events + 1;
-        for follow_up in std::mem::take(&mut outcome.follow_ups) {
+        let mut follow_ups = std::mem::take(&mut outcome.follow_ups);
+        for follow_up in follow_ups.drain(..) {
             let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
             let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
             let planned = Planned::Call(follow_up.call);
@@ -482,9 +492,10 @@ impl Simulation {
                 effects: outcome.effects,
                 injected,
             });
-        } else if outcome.effects.capacity() <= 64 {
-            // Counts only: the buffer serves the next event (a huge one is let go).
-            self.spare_effects = outcome.effects;
+        } else {
+            // Counts only: the effects list serves the next event.
+            self.spare.effects = outcome.effects;
         }
+        self.spare.follow_ups = follow_ups;
     }
 }
