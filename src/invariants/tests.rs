@@ -4,8 +4,8 @@ use serde_json::json;
 
 use super::*;
 use crate::model::{
-    AccountId, AccountIdx, AccountState, MemberRecord, MemberStatus, MemberType, Region, RegionIdx, SimTime, World,
-    WorldBuilder,
+    AccountId, AccountIdx, AccountState, MemberRecord, MemberStatus, MemberType, Region, RegionIdx, RegionSet, SimTime,
+    World, WorldBuilder,
 };
 use crate::rules::{self, Call, Change, Effect, Operation, Outcome, RuleId};
 use crate::sim::{EventView, Observer};
@@ -106,6 +106,46 @@ fn a_member_with_two_administrators_is_caught() {
     w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
     w.put_record(RegionIdx(0), member, record(other, MemberType::Invitation, MemberStatus::Enabled));
     assert!(caught(&full(&w), Invariant::OneAdministratorPerMember));
+}
+
+#[test]
+fn a_replaced_record_moves_to_the_end_and_the_roster_counts_it_once() {
+    let mut w = world();
+    let (da, member, other) = (AccountIdx(1), AccountIdx(2), AccountIdx(3));
+    w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Created));
+    w.put_record(RegionIdx(0), member, record(other, MemberType::Invitation, MemberStatus::Invited));
+    w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
+    let admins: Vec<_> = w.ar(member, RegionIdx(0)).memberships.iter().map(|r| r.administrator).collect();
+    assert_eq!(admins, vec![other, da]);
+    let roster = w.roster(da, RegionIdx(0)).expect("da has a roster");
+    assert_eq!((roster.total, roster.counted, roster.enabled), (1, 1, 1));
+    // A purge by DeleteMembers leaves MEMBER-9's marker; a new record clears it.
+    w.take_record(RegionIdx(0), da, member, true).expect("the record exists");
+    assert_eq!(w.ar(member, RegionIdx(0)).deleted_by, Some(da));
+    assert!(w.roster(da, RegionIdx(0)).is_none(), "an empty roster is dropped");
+    w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
+    assert_eq!(w.ar(member, RegionIdx(0)).deleted_by, None);
+}
+
+#[test]
+fn members_in_several_regions_match_members_of_each() {
+    let mut w = world();
+    let da = AccountIdx(1);
+    for (member, region) in [(0, 0), (2, 0), (2, 1), (3, 1)] {
+        w.put_record(
+            RegionIdx(region),
+            AccountIdx(member),
+            record(da, MemberType::Organization, MemberStatus::Enabled),
+        );
+    }
+    let all = RegionSet::EMPTY.with(RegionIdx(0)).with(RegionIdx(1));
+    let lists = w.members_in(da, all);
+    assert_eq!(lists.len(), 2);
+    for (region, list) in lists {
+        assert_eq!(list, w.members_of(da, region));
+        assert_eq!(list.len(), 2);
+    }
+    assert!(w.members_in(AccountIdx(2), all).is_empty(), "no roster, no lists");
 }
 
 #[test]

@@ -437,4 +437,16 @@ mod tests {
         assert!(Control::parse("CloudFront.1").unwrap().available_in("us-east-1"));
         assert!(!Control::parse("CloudFront.1").unwrap().available_in("eu-west-1"));
     }
+
+    #[test]
+    fn the_compile_time_masks_match_the_catalogue() {
+        let global: ControlSet = Control::all().filter(|c| c.info().global).collect();
+        let bound: ControlSet = Control::all().filter(|c| c.info().only_in.is_some()).collect();
+        assert_eq!(ControlSet::GLOBAL, global);
+        assert_eq!(ControlSet::REGION_BOUND, bound);
+        assert_eq!(ControlSet::ALL.iter().count(), CONTROLS.len());
+        assert!(!ControlSet::GLOBAL.is_empty() && !ControlSet::REGION_BOUND.is_empty());
+        let picked = ControlSet(0b1000_0000_0101);
+        assert_eq!(picked.iter().map(|c| c.0).collect::<Vec<_>>(), vec![0, 2, 11], "iteration in catalogue order");
+    }
 }
