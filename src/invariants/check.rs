@@ -88,7 +88,7 @@ impl Checker {
                     Invariant::MemberLimit,
                     0,
                     at,
-                    format!("{} has {} members in {}", w.account_id(*admin), roster.counted, w.regions.get(*region)),
+                    format!("{} has {} members in {}", w.account_id(admin), roster.counted, w.regions.get(region)),
                 );
             }
         }

@@ -128,7 +128,10 @@ pub struct World {
     /// Security Hub organization state per Region.
     pub region_org: Vec<RegionOrg>,
     /// Administrator rosters per (administrator, Region).
-    rosters: BTreeMap<(AccountIdx, RegionIdx), Roster>,
+    /// One row per administrator with records anywhere, one roster per Region in play (a lookup
+    /// finds the administrator among the few there are, then indexes the Region); a roster with no
+    /// records counts as absent.
+    rosters: BTreeMap<AccountIdx, Box<[Roster]>>,
     /// Finding aggregators by owner.
     pub aggregators: BTreeMap<AccountIdx, Aggregator>,
     /// Central configuration.
@@ -215,11 +218,13 @@ impl World {
     }
     /// The roster of `admin` in `region` (empty if it has none).
     pub fn roster(&self, admin: AccountIdx, region: RegionIdx) -> Option<&Roster> {
-        self.rosters.get(&(admin, region))
+        self.rosters.get(&admin).map(|row| &row[region.index()]).filter(|r| r.total > 0)
     }
     /// Every (administrator, Region) that has a roster, in order.
-    pub fn rosters(&self) -> impl Iterator<Item = (&(AccountIdx, RegionIdx), &Roster)> {
-        self.rosters.iter()
+    pub fn rosters(&self) -> impl Iterator<Item = ((AccountIdx, RegionIdx), &Roster)> {
+        self.rosters.iter().flat_map(|(admin, row)| {
+            row.iter().enumerate().filter(|(_, r)| r.total > 0).map(|(i, r)| ((*admin, RegionIdx(i as u8)), r))
+        })
     }
     /// The accounts that have a record with `admin` in `region`, in index order. Scans the accounts
     /// (only when the administrator has records): rosters keep counts, not lists, so that enrolling
@@ -383,7 +388,9 @@ impl World {
     /// administrator's roster and counts in step. A new record ends MEMBER-9's `Deleted` marker.
     pub(crate) fn put_record(&mut self, region: RegionIdx, member: AccountIdx, record: MemberRecord) {
         let admin = record.administrator;
-        let roster = self.rosters.entry((admin, region)).or_default();
+        let n_regions = self.regions.len();
+        let row = self.rosters.entry(admin).or_insert_with(|| vec![Roster::default(); n_regions].into());
+        let roster = &mut row[region.index()];
         Self::count(roster, &record, 1);
         let ar = self.ars.get_mut(member, region);
         ar.deleted_by = None;
@@ -407,10 +414,10 @@ impl World {
         let position = ar.memberships.iter().position(|r| r.administrator == admin)?;
         let record = ar.memberships.remove(position);
         ar.deleted_by = deleted.then_some(admin);
-        let roster = self.rosters.get_mut(&(admin, region)).expect("a record always has a roster entry");
-        Self::count(roster, &record, -1);
-        if roster.total == 0 {
-            self.rosters.remove(&(admin, region));
+        let row = self.rosters.get_mut(&admin).expect("a record always has a roster entry");
+        Self::count(&mut row[region.index()], &record, -1);
+        if row.iter().all(|r| r.total == 0) {
+            self.rosters.remove(&admin);
         }
         Some(record)
     }

@@ -300,7 +300,7 @@ pub(super) fn trusted_access_cleanup(tx: &mut Tx) {
             .w()
             .rosters()
             .filter(|((_, r), _)| *r == region)
-            .map(|((admin, _), _)| (*admin, tx.w().members_of(*admin, region)))
+            .map(|((admin, _), _)| (admin, tx.w().members_of(admin, region)))
             .collect();
         let admin_here = tx.w().sh_admin(region);
         for (admin, members) in rosters {
