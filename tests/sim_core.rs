@@ -66,6 +66,32 @@ fn full_and_summary_recording_reach_the_same_world_and_counts() {
     assert_eq!(full.timeline().summary.events, full.timeline().entries.len() as u64);
 }
 
+/// The summary's calls by operation and result equal a recount of the full timeline's entries,
+/// also when an event limit stops the run in the middle of a run of one operation's successes.
+#[test]
+fn summary_counts_match_a_recount_of_the_entries() {
+    let world = org(&["us-east-1", "eu-west-1"], 10);
+    let steps = central_with_root_policy(&world);
+    for max_events in [u64::MAX, 9, 15] {
+        let limits = RunLimits { max_events, ..RunLimits::default() };
+        let (sim, _) = run(world.clone(), SimConfig { limits, ..config(3) }, steps.clone());
+        let mut recount: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
+        for entry in &sim.timeline().entries {
+            let slot = recount.entry(entry.call.name()).or_default();
+            if entry.result.is_ok() { slot.0 += 1 } else { slot.1 += 1 }
+        }
+        let summary: std::collections::BTreeMap<&str, (u64, u64)> = sim
+            .timeline()
+            .summary
+            .operations
+            .iter()
+            .map(|(name, counts)| (*name, (counts.ok, counts.errors.values().sum())))
+            .collect();
+        assert_eq!(summary, recount, "max_events {max_events}");
+        assert!(recount.values().any(|(ok, _)| *ok > 1), "runs of successes were counted");
+    }
+}
+
 /// Trusted access is disabled while the root policy is still propagating: some account-Regions got
 /// the policy before, none after (LIFE-12 supersedes the rest), each change cited.
 #[test]

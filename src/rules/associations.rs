@@ -336,14 +336,20 @@ pub fn policy_disabled_controls(w: &World, content: &PolicyContent, region: Regi
     let mut disabled = listed_disabled_controls(content);
     let home = w.central.home;
     let home_code = home.map(|h| w.regions.get(h).code());
-    for control in ControlSet::GLOBAL.iter() {
-        // Most global controls exist in the home Region, which is then where they run.
-        let runs_in = match (home, home_code) {
-            (Some(home), Some(code)) if control.available_in(code) => Some(home),
-            _ => global_control_region(w, control),
-        };
-        if runs_in != Some(region) {
-            disabled.insert(control);
+    let global_bound = ControlSet(ControlSet::GLOBAL.0 & ControlSet::REGION_BOUND.0);
+    match (home, home_code) {
+        // Every global control exists in the home Region, which is then where they all run.
+        (Some(home), Some(code)) if global_bound.iter().all(|c| c.available_in(code)) => {
+            if region != home {
+                disabled.0 |= ControlSet::GLOBAL.0;
+            }
+        }
+        _ => {
+            for control in ControlSet::GLOBAL.iter() {
+                if global_control_region(w, control) != Some(region) {
+                    disabled.insert(control);
+                }
+            }
         }
     }
     // CTRL-3: a control that does not exist in this Region is skipped there, never set.

@@ -199,6 +199,8 @@ pub struct Simulation {
     measuring: bool,
     /// What the callers of a plan's unmeasured setup did.
     setup_stats: ClientStats,
+    /// Successes of one operation in a row, not yet added to the timeline's summary.
+    successes: Option<(&'static str, u64)>,
     /// The last event's effects and follow-ups lists, reused (effects only when the timeline does
     /// not keep them).
     spare: rules::Buffers,
@@ -222,6 +224,7 @@ impl Simulation {
             driver: None,
             measuring: false,
             setup_stats: ClientStats::default(),
+            successes: None,
             spare: rules::Buffers::default(),
             config,
         }
@@ -329,6 +332,12 @@ impl Simulation {
     /// Runs every event at or before `until`; `Some` if the event limit stopped it first. The clock
     /// then stands at `until` (or later, if an event ran later).
     pub fn run_until(&mut self, until: SimTime, observer: &mut dyn Observer) -> Option<Stop> {
+        let stop = self.run_events_until(until, observer);
+        self.flush_successes();
+        stop
+    }
+
+    fn run_events_until(&mut self, until: SimTime, observer: &mut dyn Observer) -> Option<Stop> {
         loop {
             if self.timeline.summary.events >= self.config.limits.max_events && !self.queue.is_empty() {
                 if self.queue.has_due(until) {
@@ -354,6 +363,26 @@ impl Simulation {
         }
         self.now = self.now.max(until.min(self.config.limits.max_time));
         None
+    }
+
+    /// Counts a successful call: runs of one operation (a policy reaching 170,000 account-Regions)
+    /// go into the summary at once.
+    fn count_success(&mut self, operation: &'static str) {
+        match &mut self.successes {
+            Some((name, n)) if *name == operation => *n += 1,
+            pending => {
+                if let Some((name, n)) = pending.replace((operation, 1)) {
+                    self.timeline.summary.add_successes(name, n);
+                }
+            }
+        }
+    }
+
+    /// Adds the pending successes to the summary (before anyone reads it).
+    fn flush_successes(&mut self) {
+        if let Some((name, n)) = self.successes.take() {
+            self.timeline.summary.add_successes(name, n);
+        }
     }
 
     /// QUOTA-10: the call's token bucket, when rate limits are on.
@@ -464,7 +493,10 @@ impl Simulation {
             let planned = Planned::Call(follow_up.call);
             self.queue.push(self.now.after(delay), Pending { planned, origin, admitted: true });
         }
-        self.timeline.summary.count(self.now, &call, &outcome, injected.is_some());
+        self.timeline.summary.count_all_but_success(self.now, &call, &outcome, injected.is_some());
+        if outcome.result.is_ok() {
+            self.count_success(call.name());
+        }
         self.timeline.summary.peak_queue = self.timeline.summary.peak_queue.max(self.queue.peak_len());
         observer.after_event(&self.world, &EventView { number, at: self.now, call: &call, origin, outcome: &outcome });
         // The caller's side comes after the event is counted: a retry, or the plan going on

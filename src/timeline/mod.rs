@@ -120,17 +120,29 @@ impl Default for Summary {
 impl Summary {
     /// Counts one event.
     pub fn count(&mut self, at: SimTime, call: &Call, outcome: &Outcome, injected: bool) {
+        self.count_all_but_success(at, call, outcome, injected);
+        if outcome.result.is_ok() {
+            self.add_successes(call.name(), 1);
+        }
+    }
+
+    /// `count`, leaving a successful call for the caller to add with `add_successes` (a
+    /// simulator adds a run of successes of one operation at once).
+    pub fn count_all_but_success(&mut self, at: SimTime, call: &Call, outcome: &Outcome, injected: bool) {
         self.events += 1;
         self.last_event_at = at;
         self.injected_faults += injected as u64;
-        let counts = self.operations.entry(call.name()).or_default();
-        match &outcome.result {
-            Ok(_) => counts.ok += 1,
-            Err(e) => *counts.errors.entry(e.code).or_default() += 1,
+        if let Err(e) = &outcome.result {
+            *self.operations.entry(call.name()).or_default().errors.entry(e.code).or_default() += 1;
         }
         for effect in &outcome.effects {
             self.effects_by_rule[effect.rule.index()] += 1;
         }
+    }
+
+    /// Adds `n` successful calls of `operation`.
+    pub fn add_successes(&mut self, operation: &'static str, n: u64) {
+        self.operations.entry(operation).or_default().ok += n;
     }
 
     /// Total effects.
