@@ -26,15 +26,7 @@ fn world() -> World {
 }
 
 fn record(admin: AccountIdx, member_type: MemberType, status: MemberStatus) -> MemberRecord {
-    MemberRecord {
-        administrator: admin,
-        member_type,
-        status,
-        email: None,
-        invitation_id: None,
-        invited_at: None,
-        updated_at: SimTime::ZERO,
-    }
+    MemberRecord { administrator: admin, member_type, status, updated_at: SimTime::ZERO, contact: None }
 }
 
 fn caught(checker: &Checker, invariant: Invariant) -> bool {
@@ -259,7 +251,7 @@ fn enabling_a_suspended_account_is_caught() {
         change: Change::MemberRecord {
             region: RegionIdx(0),
             member: AccountIdx(2),
-            record: Box::new(record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled)),
+            record: record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled),
         },
     }];
     w.put_record(RegionIdx(0), AccountIdx(2), record(AccountIdx(1), MemberType::Organization, MemberStatus::Enabled));

@@ -33,7 +33,7 @@ pub use central::{
 };
 pub use hub::{ArAssociation, ArState, AssocStatus, ControlFindingGenerator, Hub, ParamMap, ParamValue, no_params};
 pub use ids::{AccountId, AccountIdx, HandshakeIdx, NodeIdx, PolicyIdx};
-pub use members::{MemberRecord, MemberStatus, MemberType, Roster};
+pub use members::{Contact, MemberRecord, MemberStatus, MemberType, Roster};
 pub use org::{
     Account, AccountState, FeatureSet, Handshake, HandshakeState, JoinMethod, OrgNode, Organization, Placement,
 };

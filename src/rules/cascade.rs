@@ -109,12 +109,10 @@ pub(super) fn set_record(
         administrator: admin,
         member_type,
         status,
-        email: previous.and_then(|p| p.email.clone()),
-        invitation_id: previous.and_then(|p| p.invitation_id.clone()),
-        invited_at: previous.and_then(|p| p.invited_at),
         updated_at: tx.now,
+        contact: previous.and_then(|p| p.contact.clone()),
     };
-    tx.emit(rule, Change::MemberRecord { region, member, record: Box::new(record) });
+    tx.emit(rule, Change::MemberRecord { region, member, record });
 }
 
 /// MEMBER-7 / HUB-6: an attempt to enable a suspended organization account leaves its record in

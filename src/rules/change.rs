@@ -160,7 +160,7 @@ pub enum Change {
     MemberRecord {
         region: RegionIdx,
         member: AccountIdx,
-        record: Box<MemberRecord>,
+        record: MemberRecord,
     },
     MemberRecordPurged {
         /// MEMBER-9: purged by `DeleteMembers` (the former member then sees `Deleted`).
@@ -427,7 +427,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
             world.region_org[region.index()].config = config.clone()
         }
         Change::MemberRecord { region, member, record } => {
-            world.put_record(*region, *member, (**record).clone());
+            world.put_record(*region, *member, record.clone());
         }
         Change::MemberRecordPurged { region, administrator, member, deleted, .. } => {
             let removed = world.take_record(*region, *administrator, *member, *deleted);

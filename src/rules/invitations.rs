@@ -17,7 +17,7 @@ use super::outcome::{ApiError, ErrorCode, Response};
 use super::respond::{self, Unprocessed};
 use super::{Ctx, Tx};
 use crate::model::ids::invitation_id_text;
-use crate::model::{AccountId, AccountIdx, MemberRecord, MemberStatus, MemberType, World};
+use crate::model::{AccountId, AccountIdx, Contact, MemberRecord, MemberStatus, MemberType, World};
 
 pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result<Response, ApiError> {
     access::batch_size(ids.len(), tx.w().limits.batch_accounts, "AccountIds")?;
@@ -84,14 +84,13 @@ pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
             ^ ((member.0 as u64) << 16)
             ^ ((ctx.region.0 as u64) << 8)
             ^ tx.now.as_ms().rotate_left(23);
-        let new = MemberRecord {
-            status: MemberStatus::Invited,
+        let contact = Contact {
             invitation_id: Some(invitation_id_text(seed).into()),
             invited_at: Some(tx.now),
-            updated_at: tx.now,
-            ..record
+            email: record.email().cloned(),
         };
-        tx.emit(RuleId::INV_2, Change::MemberRecord { region: ctx.region, member, record: Box::new(new) });
+        let new = MemberRecord { status: MemberStatus::Invited, updated_at: tx.now, ..record }.with_contact(contact);
+        tx.emit(RuleId::INV_2, Change::MemberRecord { region: ctx.region, member, record: new });
     }
     Ok(respond::unprocessed(unprocessed))
 }
@@ -108,8 +107,7 @@ pub(super) fn accept_invitation(
     let admin = w.account_idx(administrator_id);
     let record = admin.and_then(|a| w.record(a, ctx.caller, ctx.region));
     let acceptable = record.is_some_and(|r| {
-        r.invitation_id.as_deref() == Some(invitation_id)
-            && matches!(r.status, MemberStatus::Invited | MemberStatus::Resigned)
+        r.invitation_id() == Some(invitation_id) && matches!(r.status, MemberStatus::Invited | MemberStatus::Resigned)
     });
     if !acceptable {
         return Err(ApiError::new(
@@ -171,7 +169,7 @@ fn pending_invitations(w: &World, ctx: Ctx) -> Vec<&MemberRecord> {
     w.ar(ctx.caller, ctx.region)
         .memberships
         .iter()
-        .filter(|r| r.invitation_id.is_some() && matches!(r.status, MemberStatus::Invited | MemberStatus::Resigned))
+        .filter(|r| r.invitation_id().is_some() && matches!(r.status, MemberStatus::Invited | MemberStatus::Resigned))
         .collect()
 }
 
@@ -188,11 +186,8 @@ pub(super) fn decline_invitations(tx: &mut Tx, ctx: Ctx, admin_ids: &[AccountId]
                 // MEMBER-8: Invited → Resigned; the invitation is deleted.
                 let record = tx.w().record(admin, ctx.caller, ctx.region).expect("pending").clone();
                 let record =
-                    MemberRecord { status: MemberStatus::Resigned, invitation_id: None, updated_at: tx.now, ..record };
-                tx.emit(
-                    RuleId::MEMBER_8,
-                    Change::MemberRecord { region: ctx.region, member: ctx.caller, record: Box::new(record) },
-                );
+                    MemberRecord { status: MemberStatus::Resigned, updated_at: tx.now, ..record }.without_invitation();
+                tx.emit(RuleId::MEMBER_8, Change::MemberRecord { region: ctx.region, member: ctx.caller, record });
             }
         }
     }
@@ -211,8 +206,8 @@ pub(super) fn delete_invitations(tx: &mut Tx, ctx: Ctx, member_ids: &[AccountId]
             (Some(member), Some(record)) if record.status == MemberStatus::Invited => {
                 // Q-5 / MEMBER-8 MODEL CHOICE: the administrator withdraws it; back to Created.
                 let record =
-                    MemberRecord { status: MemberStatus::Created, invitation_id: None, updated_at: tx.now, ..record };
-                tx.emit(RuleId::Q_5, Change::MemberRecord { region: ctx.region, member, record: Box::new(record) });
+                    MemberRecord { status: MemberStatus::Created, updated_at: tx.now, ..record }.without_invitation();
+                tx.emit(RuleId::Q_5, Change::MemberRecord { region: ctx.region, member, record });
             }
             _ => unprocessed.push(Unprocessed::new(id, "NO_INVITATION", "No pending invitation to this account")),
         }
@@ -223,8 +218,8 @@ pub(super) fn delete_invitations(tx: &mut Tx, ctx: Ctx, member_ids: &[AccountId]
 fn invitation_json(w: &World, record: &MemberRecord) -> Value {
     json!({
         "AccountId": w.account_id(record.administrator).to_string(),
-        "InvitationId": record.invitation_id.as_deref(),
-        "InvitedAt": record.invited_at.map(|t| t.to_string()),
+        "InvitationId": record.invitation_id(),
+        "InvitedAt": record.invited_at().map(|t| t.to_string()),
         "MemberStatus": record.status.api_name(),
     })
 }

@@ -21,7 +21,7 @@ use super::change::Change;
 use super::outcome::{ApiError, ErrorCode, Response};
 use super::respond::{self, Unprocessed};
 use super::{Ctx, Tx};
-use crate::model::{AccountId, AccountIdx, MemberRecord, MemberStatus, MemberType, StandardSet, World};
+use crate::model::{AccountId, AccountIdx, Contact, MemberRecord, MemberStatus, MemberType, StandardSet, World};
 
 pub(super) fn create_members(tx: &mut Tx, ctx: Ctx, details: &[AccountDetails]) -> Result<Response, ApiError> {
     access::batch_size(details.len(), tx.w().limits.batch_accounts, "AccountDetails")?;
@@ -140,12 +140,11 @@ fn create_member(tx: &mut Tx, ctx: Ctx, detail: &AccountDetails, caller_is_org_a
         administrator: ctx.caller,
         member_type: MemberType::Invitation,
         status: MemberStatus::Created,
-        email: detail.email.as_deref().map(Into::into),
-        invitation_id: None,
-        invited_at: None,
         updated_at: tx.now,
-    };
-    tx.emit(rule, Change::MemberRecord { region, member, record: Box::new(record) });
+        contact: None,
+    }
+    .with_contact(Contact { email: detail.email.as_deref().map(Into::into), ..Contact::default() });
+    tx.emit(rule, Change::MemberRecord { region, member, record });
     Ok(())
 }
 

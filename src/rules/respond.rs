@@ -40,10 +40,10 @@ pub(super) fn member(w: &World, member: AccountIdx, record: &MemberRecord) -> Va
         "MemberStatus": record.status.api_name(),
         "UpdatedAt": time(record.updated_at),
     });
-    if let Some(email) = &record.email {
+    if let Some(email) = record.email() {
         value["Email"] = Value::String(email.to_string());
     }
-    if let Some(invited_at) = record.invited_at {
+    if let Some(invited_at) = record.invited_at() {
         value["InvitedAt"] = time(invited_at);
     }
     value

@@ -424,9 +424,9 @@ fn auto_enable_skips_the_management_account_suspended_and_other_admins_members()
         .world
         .record(lab.idx("888888888888"), lab.idx("999999999999"), RegionIdx(0))
         .unwrap()
-        .invitation_id
-        .clone()
-        .unwrap();
+        .invitation_id()
+        .unwrap()
+        .to_string();
     lab.run("999999999999", US, json!({"Operation": "AcceptAdministratorInvitation", "AdministratorId": "888888888888", "InvitationId": &*invitation}))
         .ok()
         .has("MEMBER-14", "us-east-1: 999999999999 member of 888888888888: Enabled (INVITATION)");
@@ -969,8 +969,13 @@ fn invitations_can_be_declined_and_withdrawn() {
     lab.run(OUTSIDE, US, json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": DA}]})).ok();
     lab.run(OTHER_ORG, US, json!({"Operation": "CreateMembers", "AccountDetails": [{"AccountId": OUTSIDE}]})).ok();
     lab.run(OTHER_ORG, US, json!({"Operation": "InviteMembers", "AccountIds": [OUTSIDE]})).ok();
-    let inv =
-        lab.world.record(lab.idx(OTHER_ORG), lab.idx(OUTSIDE), RegionIdx(0)).unwrap().invitation_id.clone().unwrap();
+    let inv = lab
+        .world
+        .record(lab.idx(OTHER_ORG), lab.idx(OUTSIDE), RegionIdx(0))
+        .unwrap()
+        .invitation_id()
+        .unwrap()
+        .to_string();
     lab.call(
         OUTSIDE,
         US,
@@ -993,7 +998,8 @@ fn designating_the_invitation_administrator_converts_its_org_members() {
     .ok();
     lab.run(DA, US, json!({"Operation": "InviteMembers", "AccountIds": [PROD, OUTSIDE]})).ok();
     for member in [PROD, OUTSIDE] {
-        let inv = lab.world.record(lab.idx(DA), lab.idx(member), RegionIdx(0)).unwrap().invitation_id.clone().unwrap();
+        let inv =
+            lab.world.record(lab.idx(DA), lab.idx(member), RegionIdx(0)).unwrap().invitation_id().unwrap().to_string();
         lab.run(
             member,
             US,

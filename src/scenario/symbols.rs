@@ -184,7 +184,7 @@ fn resolve_text(text: &str, key: Option<&str>, w: &World, region: RegionIdx) -> 
     if let Some((admin, member)) = text.strip_prefix("invitation:").and_then(|p| p.split_once(':')) {
         let admin = w.account_idx(AccountId::parse(admin).ok()?)?;
         let member = w.account_idx(AccountId::parse(member).ok()?)?;
-        return w.record(admin, member, region)?.invitation_id.as_deref().map(str::to_string);
+        return w.record(admin, member, region)?.invitation_id().map(str::to_string);
     }
     None
 }
