@@ -104,7 +104,7 @@ pub(super) fn create_finding_aggregator(
         crate::model::ids::uuid_text(w.account_id(ctx.caller).number() ^ (ctx.region.0 as u64) << 48)
     );
     let aggregator = Aggregator { arn: arn.into(), home: ctx.region, mode, regions: linked };
-    tx.emit(RuleId::AGG_1, Change::AggregatorSet { owner: ctx.caller, aggregator: aggregator.clone() });
+    tx.emit(RuleId::AGG_1, Change::AggregatorSet { owner: ctx.caller, aggregator: Box::new(aggregator.clone()) });
     Ok(aggregator_json(tx.w(), &aggregator))
 }
 
@@ -122,7 +122,7 @@ pub(super) fn update_finding_aggregator(
     let central = tx.w().central.da == Some(ctx.caller) && !tx.w().central_scope().is_empty();
     let before = tx.w().central_scope();
     let updated = Aggregator { mode, regions: linked, ..current };
-    tx.emit(RuleId::AGG_3, Change::AggregatorSet { owner: ctx.caller, aggregator: updated.clone() });
+    tx.emit(RuleId::AGG_3, Change::AggregatorSet { owner: ctx.caller, aggregator: Box::new(updated.clone()) });
     if central {
         link_changes(tx, ctx.caller, before);
     }

@@ -174,7 +174,8 @@ pub enum Change {
     // ---- aggregator and central configuration ----
     AggregatorSet {
         owner: AccountIdx,
-        aggregator: Aggregator,
+        /// Boxed: a rare change, and the largest; inline it would make every effect 8 bytes larger.
+        aggregator: Box<Aggregator>,
     },
     AggregatorDeleted {
         owner: AccountIdx,
@@ -434,7 +435,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
             assert!(removed.is_some(), "MEMBER-8: purging a record that exists");
         }
         Change::AggregatorSet { owner, aggregator } => {
-            world.aggregators.insert(*owner, aggregator.clone());
+            world.aggregators.insert(*owner, (**aggregator).clone());
         }
         Change::AggregatorDeleted { owner } => {
             assert!(world.aggregators.remove(owner).is_some(), "AGG-3: deleting an existing aggregator");
