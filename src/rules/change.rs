@@ -263,6 +263,7 @@ impl Change {
 }
 
 /// Applies one change. The only place that mutates a `World`.
+#[inline(always)]
 pub fn commit(world: &mut World, now: SimTime, change: &Change) {
     match change {
         Change::TrustedAccess { enabled } => world.org.trusted_access = *enabled,

@@ -91,6 +91,7 @@ impl Tx<'_> {
         self.world
     }
     /// Makes a change, citing its rule.
+    #[inline(always)]
     fn emit(&mut self, rule: RuleId, change: Change) {
         change::commit(self.world, self.now, &change);
         self.effects.push(Effect { rule, change });
