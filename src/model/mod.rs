@@ -416,7 +416,7 @@ impl World {
         ar.deleted_by = deleted.then_some(admin);
         let row = self.rosters.get_mut(&admin).expect("a record always has a roster entry");
         Self::count(&mut row[region.index()], &record, -1);
-        if row.iter().all(|r| r.total == 0) {
+        if row[region.index()].total == 0 && row.iter().all(|r| r.total == 0) {
             self.rosters.remove(&admin);
         }
         Some(record)
