@@ -51,10 +51,22 @@ security_hub_admin = "111111111111"
 }
 
 #[test]
+fn bench_repeats_the_lifecycle_and_reports_every_run() {
+    let (code, out, err) = hubsim(&["bench", "lifecycle", "--members", "200", "--regions", "2", "--repeat", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("stop: quiescent"), "{out}");
+    assert!(out.contains("over 3 runs: best"), "{out}");
+    // 202 accounts (with the management account and the DA) in 2 Regions each get the root
+    // policy once (404 events), 20 members leave, and ten calls and follow-ups frame it.
+    assert!(out.contains("events 434  effects 3510"), "{out}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(hubsim(&["run"]).0, 2);
     assert_eq!(hubsim(&["run", "no/such/file.toml"]).0, 2);
     assert_eq!(hubsim(&["bench", "lifecycle", "--regions", "99"]).0, 2);
+    assert_eq!(hubsim(&["bench", "lifecycle", "--repeat", "0"]).0, 2);
     assert_eq!(hubsim(&["frobnicate"]).0, 2);
     let (code, out, _) = hubsim(&["--help"]);
     assert_eq!(code, 0);
