@@ -73,7 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for effect in &outcome.effects {
                 println!("    [{}] {}", effect.rule, describe::change(&world, &effect.change));
             }
-            queue.extend(outcome.follow_ups.into_iter().map(|f| f.call));
+            queue.extend(outcome.follow_ups.iter().map(|f| f.call()));
         }
     }
     Ok(())

@@ -69,7 +69,7 @@ fn drive(w: &mut World, now: &mut SimTime, caller: &str, value: serde_json::Valu
     assert!(outcome.is_ok(), "{:?}", outcome.result);
     let mut queue: Vec<_> = outcome.follow_ups.clone();
     while let Some(f) = queue.pop() {
-        queue.extend(rules::apply(w, *now, &f.call).follow_ups);
+        queue.extend(rules::apply(w, *now, &f.call()).follow_ups);
     }
     outcome
 }

@@ -98,7 +98,7 @@ impl Tx<'_> {
     }
     /// Schedules follow-up work.
     fn later(&mut self, delay: DelayClass, region: RegionIdx, work: ServiceWork) {
-        self.follow_ups.push(FollowUp { delay, call: Call::work(region, work) });
+        self.follow_ups.push(FollowUp { delay, region, work });
     }
 }
 

@@ -148,9 +148,9 @@ impl Lab {
     fn drain(&mut self, seen: &mut Seen) {
         while let Some(follow_up) = self.pending.pop_front() {
             self.now = self.now.after(SimDuration::from_secs(1));
-            let outcome = apply(&mut self.world, self.now, &follow_up.call);
+            let outcome = apply(&mut self.world, self.now, &follow_up.call());
             self.pending.extend(outcome.follow_ups.iter().cloned());
-            seen.text.push_str(&format!("later {}\n", follow_up.call.name()));
+            seen.text.push_str(&format!("later {}\n", follow_up.work.name()));
             render(&self.world, &outcome, &mut seen.text);
             seen.work.push(outcome);
         }

@@ -144,9 +144,12 @@ pub struct ClientStats {
 pub struct NoObserver;
 impl Observer for NoObserver {}
 
-/// What waits in the queue: a call known now, or a step whose call is built when it is due.
+/// What waits in the queue: the service's follow-up work, a call known now, or a step whose call
+/// is built when it is due. Follow-ups, by far the most numerous, are kept compact (a queue entry
+/// is 80 bytes); calls, rare, are boxed.
 enum Planned {
-    Call(Call),
+    Work { region: crate::model::RegionIdx, work: rules::ServiceWork },
+    Call(Box<Call>),
     Step,
 }
 
@@ -233,7 +236,10 @@ impl Simulation {
     /// Schedules a call as step `index` at time `at` (not earlier than now).
     pub fn schedule(&mut self, at: SimTime, call: Call, index: usize) {
         let at = at.max(self.now);
-        self.queue.push(at, Pending { planned: Planned::Call(call), origin: Origin::Step { index }, admitted: false });
+        self.queue.push(
+            at,
+            Pending { planned: Planned::Call(Box::new(call)), origin: Origin::Step { index }, admitted: false },
+        );
     }
 
     /// Schedules step `index` at `at`; `builder` makes its call when it is due.
@@ -301,7 +307,7 @@ impl Simulation {
         for send in sends {
             let at = self.client_of(&send.call).send_time(send.at);
             self.client_stats.held_back_ms += at.since(send.at).as_ms();
-            let planned = Planned::Call(send.call);
+            let planned = Planned::Call(Box::new(send.call));
             self.queue.push(at, Pending { planned, origin: Origin::Step { index: send.index }, admitted: true });
         }
     }
@@ -427,7 +433,7 @@ impl Simulation {
                 self.client_stats.backoff_ms += backoff.as_ms();
                 self.client_stats.held_back_ms += held_back.as_ms();
                 let origin = Origin::Retry { index, attempt: attempt + 1, backoff };
-                self.queue.push(at, Pending { planned: Planned::Call(call.clone()), origin, admitted: true });
+                self.queue.push(at, Pending { planned: Planned::Call(Box::new(call.clone())), origin, admitted: true });
             }
             client::Decision::Done { response_at, gave_up } => {
                 self.client_stats.gave_up += gave_up as u64;
@@ -445,7 +451,8 @@ impl Simulation {
         self.now = scheduled.at;
         let Pending { planned, origin, admitted } = scheduled.event;
         let mut call = match (planned, origin) {
-            (Planned::Call(call), _) => call,
+            (Planned::Work { region, work }, _) => Call::work(region, work),
+            (Planned::Call(call), _) => *call,
             (Planned::Step, Origin::Step { index }) => {
                 let builder = self.step_builder.as_mut().expect("planned steps need a step builder");
                 builder(&self.world, index)
@@ -459,7 +466,7 @@ impl Simulation {
             let send = self.client_of(&call).send_time(now);
             if send > self.now {
                 self.client_stats.held_back_ms += send.since(self.now).as_ms();
-                self.queue.push(send, Pending { planned: Planned::Call(call), origin, admitted: true });
+                self.queue.push(send, Pending { planned: Planned::Call(Box::new(call)), origin, admitted: true });
                 return;
             }
         }
@@ -490,7 +497,7 @@ impl Simulation {
         for follow_up in follow_ups.drain(..) {
             let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
             let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
-            let planned = Planned::Call(follow_up.call);
+            let planned = Planned::Work { region: follow_up.region, work: follow_up.work };
             self.queue.push(self.now.after(delay), Pending { planned, origin, admitted: true });
         }
         self.timeline.summary.count_all_but_success(self.now, &call, &outcome, injected.is_some());
