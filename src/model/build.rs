@@ -271,8 +271,8 @@ impl WorldBuilder {
             accounts[idx.index()].opted_in.insert(r);
         }
 
-        let blank = ArState { config_recording: true, ..ArState::default() };
-        let mut ars = super::store::ArStore::filled(n_regions, accounts.len(), &blank);
+        let blank = || ArState { config_recording: true, ..ArState::default() };
+        let mut ars = super::store::ArStore::filled(n_regions, accounts.len(), blank);
         for preset in &self.hubs {
             let r = region_idx(preset.region)?;
             let idx = *index.get(&preset.account).ok_or(BuildError::UnknownAccount(preset.account))?;

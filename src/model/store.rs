@@ -22,13 +22,13 @@ pub(crate) struct ArStore {
 }
 
 impl ArStore {
-    /// A store of `n_accounts` accounts whose every Region starts as `blank`; each chunk is
-    /// written once, in place.
-    pub(crate) fn filled(n_regions: usize, n_accounts: usize, blank: &ArState) -> ArStore {
+    /// A store of `n_accounts` accounts whose every Region starts as `blank()` makes it; each
+    /// chunk is written once, in place (making a blank state is cheaper than cloning one).
+    pub(crate) fn filled(n_regions: usize, n_accounts: usize, blank: impl Fn() -> ArState) -> ArStore {
         let chunks = (0..n_accounts.div_ceil(CHUNK))
             .map(|chunk| {
                 let accounts = CHUNK.min(n_accounts - chunk * CHUNK);
-                std::iter::repeat_n(blank, accounts * n_regions).cloned().collect()
+                std::iter::repeat_with(&blank).take(accounts * n_regions).collect()
             })
             .collect();
         ArStore { n_regions, n_accounts, chunks }
@@ -73,7 +73,7 @@ mod tests {
     use super::*;
 
     fn store(accounts: usize, regions: usize) -> ArStore {
-        ArStore::filled(regions, accounts, &ArState::default())
+        ArStore::filled(regions, accounts, ArState::default)
     }
 
     #[test]
