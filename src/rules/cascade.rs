@@ -91,6 +91,19 @@ pub(super) fn delete_record(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, m
 
 fn purge(tx: &mut Tx, region: RegionIdx, admin: AccountIdx, member: AccountIdx, rule: RuleId, deleted: bool) {
     let last_status = tx.w().record(admin, member, region).expect("purging an existing record").status;
+    purge_known(tx, region, admin, member, last_status, rule, deleted);
+}
+
+/// `purge` of a record whose status the caller has just read.
+fn purge_known(
+    tx: &mut Tx,
+    region: RegionIdx,
+    admin: AccountIdx,
+    member: AccountIdx,
+    last_status: MemberStatus,
+    rule: RuleId,
+    deleted: bool,
+) {
     tx.emit(rule, Change::MemberRecordPurged { deleted, region, administrator: admin, member, last_status });
 }
 
@@ -260,7 +273,8 @@ fn remove_admin_with_members(
     for member in members {
         let record = tx.w().record(admin, member, region).expect("roster lists existing records");
         if record.member_type == MemberType::Organization {
-            purge_record(tx, region, admin, member, RuleId::LIFE_9);
+            let status = record.status;
+            purge_known(tx, region, admin, member, status, RuleId::LIFE_9, false);
         }
     }
     if tx.w().org_config(region).is_some() {
@@ -306,7 +320,8 @@ pub(super) fn trusted_access_cleanup(tx: &mut Tx) {
                 let record = tx.w().record(admin, member, region).expect("roster lists existing records");
                 let of_org_admin = Some(admin) == admin_here || Some(admin) == da;
                 if record.member_type == MemberType::Organization || of_org_admin {
-                    purge_record(tx, region, admin, member, RuleId::LIFE_12);
+                    let status = record.status;
+                    purge_known(tx, region, admin, member, status, RuleId::LIFE_12, false);
                 }
             }
         }
