@@ -384,7 +384,8 @@ impl ControlSet {
     }
     /// The controls in catalogue order.
     pub fn iter(self) -> impl Iterator<Item = Control> {
-        let mut rest = self.0;
+        // Bits beyond the catalogue (a set built by hand) name no control.
+        let mut rest = self.0 & ControlSet::ALL.0;
         std::iter::from_fn(move || {
             let next = rest.trailing_zeros();
             (rest != 0).then(|| {
@@ -445,6 +446,7 @@ mod tests {
         assert_eq!(ControlSet::GLOBAL, global);
         assert_eq!(ControlSet::REGION_BOUND, bound);
         assert_eq!(ControlSet::ALL.iter().count(), CONTROLS.len());
+        assert_eq!(ControlSet(u64::MAX).iter().count(), CONTROLS.len(), "bits past the catalogue name nothing");
         assert!(!ControlSet::GLOBAL.is_empty() && !ControlSet::REGION_BOUND.is_empty());
         let picked = ControlSet(0b1000_0000_0101);
         assert_eq!(picked.iter().map(|c| c.0).collect::<Vec<_>>(), vec![0, 2, 11], "iteration in catalogue order");

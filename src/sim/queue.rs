@@ -100,7 +100,8 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Moves the floor down to `time`: every waiting event is placed afresh.
+    /// Moves the floor down to `time`: every waiting event is placed afresh (O(n log n); only a
+    /// caller that looked ahead and then scheduled something sooner gets here).
     fn lower_floor(&mut self, time: u64) {
         let mut waiting: Vec<Scheduled<E>> = self.due.drain(..).collect();
         for bucket in &mut self.buckets {
