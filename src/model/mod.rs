@@ -235,11 +235,11 @@ impl World {
         }
         self.account_indices().filter(|m| self.record(admin, *m, region).is_some()).collect()
     }
-    /// `members_of` for several Regions at once, in Region order: one pass over the accounts in
-    /// the order their states lie in memory, where a pass per Region strides across all of them.
+    /// `members_of` for those of `regions` where `admin` has records, in Region order: one pass
+    /// over the accounts, where a pass per Region would stride across all of them.
     pub fn members_in(&self, admin: AccountIdx, regions: RegionSet) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
-        let regions: Vec<RegionIdx> = regions.iter().filter(|r| self.has_members(admin, *r)).collect();
-        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> = regions.iter().map(|r| (*r, Vec::new())).collect();
+        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> =
+            regions.iter().filter(|r| self.has_members(admin, *r)).map(|r| (r, Vec::new())).collect();
         if lists.is_empty() {
             return lists;
         }

@@ -155,6 +155,16 @@ impl RegionSet {
     }
 }
 
+impl FromIterator<RegionIdx> for RegionSet {
+    fn from_iter<I: IntoIterator<Item = RegionIdx>>(iter: I) -> Self {
+        let mut set = RegionSet::EMPTY;
+        for region in iter {
+            set.insert(region);
+        }
+        set
+    }
+}
+
 /// The Regions in play in one world, in the order the scenario lists them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionTable {
@@ -220,13 +230,7 @@ impl RegionTable {
     }
     /// The opt-in Regions in play.
     pub fn opt_in(&self) -> RegionSet {
-        let mut set = RegionSet::EMPTY;
-        for idx in self.indices() {
-            if self.get(idx).is_opt_in() {
-                set.insert(idx);
-            }
-        }
-        set
+        self.indices().filter(|idx| self.get(*idx).is_opt_in()).collect()
     }
 }
 

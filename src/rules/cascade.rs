@@ -290,12 +290,10 @@ pub(super) fn remove_da_everywhere(tx: &mut Tx, account: AccountIdx, rule: RuleI
         end_central(tx, RuleId::LIFE_10, true);
     }
     let w = tx.w();
-    let mut regions = RegionSet::EMPTY;
-    for region in w.regions.indices().filter(|r| w.sh_admin(*r) == Some(account)) {
-        regions.insert(region);
-    }
+    let regions: RegionSet = w.regions.indices().filter(|r| w.sh_admin(*r) == Some(account)).collect();
     let mut members = w.members_in(account, regions).into_iter().peekable();
     for region in regions.iter() {
+        // Regions where it has no members are not in `members`; it is removed there all the same.
         let here = members.next_if(|(r, _)| *r == region).map(|(_, list)| list).unwrap_or_default();
         remove_admin_with_members(tx, region, account, here, rule);
     }

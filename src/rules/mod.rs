@@ -50,9 +50,7 @@ pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
 /// applies many calls and is done with each outcome's lists can hand them back and save the
 /// allocations.
 pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, buffers: Buffers) -> Outcome {
-    let Buffers { mut effects, mut follow_ups } = buffers;
-    effects.clear();
-    follow_ups.clear();
+    let Buffers { mut effects, follow_ups } = buffers.cleared();
     // Most events have at most six effects; an exact first allocation keeps full timelines small.
     effects.reserve_exact(6);
     let mut tx = Tx { world, now, effects, follow_ups };
@@ -75,6 +73,15 @@ pub struct Buffers {
     pub effects: Vec<Effect>,
     /// For the follow-ups.
     pub follow_ups: Vec<FollowUp>,
+}
+
+impl Buffers {
+    /// The same lists, emptied (their capacity kept).
+    pub fn cleared(mut self) -> Buffers {
+        self.effects.clear();
+        self.follow_ups.clear();
+        self
+    }
 }
 
 /// A call being applied: the world, the time, and what has been done so far.

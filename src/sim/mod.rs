@@ -167,9 +167,7 @@ pub type StepBuilder = Box<dyn FnMut(&World, usize) -> Call>;
 
 /// The outcome of a call refused before the rules engine saw it, in the spare lists (emptied).
 fn rejected(error: rules::ApiError, spare: rules::Buffers) -> Outcome {
-    let rules::Buffers { mut effects, mut follow_ups } = spare;
-    effects.clear();
-    follow_ups.clear();
+    let rules::Buffers { effects, follow_ups } = spare.cleared();
     Outcome { result: Err(error), effects, follow_ups }
 }
 

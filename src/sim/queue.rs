@@ -10,8 +10,8 @@
 //! heap moves it up to thirty times), and the buckets are read and written sequentially
 //! (cache-friendly at 100,000+ waiting events). Pushes are O(1).
 //!
-//! Ties: `due` is kept in sequence order, so events at the same instant come out in the order
-//! they were scheduled. A push earlier than the floor (a caller that looked ahead with `peek` or
+//! Ties: every bucket, and so `due`, holds its events in sequence order, so events at the same
+//! instant come out in the order they were scheduled. A push earlier than the floor (a caller that looked ahead with `peek` or
 //! `pop_until` and then scheduled something sooner) rebuilds the buckets around the new floor.
 
 use std::collections::VecDeque;
@@ -130,11 +130,10 @@ impl<E> EventQueue<E> {
         }
         // Hand the emptied allocation back: the bucket fills again soon.
         self.buckets[first] = moving;
-        // Events in `due` came from one bucket, which a floor lowered by `lower_floor` may have
-        // left out of sequence order.
-        if !self.due.iter().is_sorted_by_key(|s| s.seq) {
-            self.due.make_contiguous().sort_by_key(|s| s.seq);
-        }
+        // Every bucket is in sequence order (pushes append the newest; a refill moves one bucket,
+        // in order, into lower ones, which are empty then; `lower_floor` places in order), so
+        // `due` is too.
+        debug_assert!(self.due.iter().is_sorted_by_key(|s| s.seq));
     }
 
     /// The next event, without taking it.

@@ -118,15 +118,7 @@ impl Default for Summary {
 }
 
 impl Summary {
-    /// Counts one event.
-    pub fn count(&mut self, at: SimTime, call: &Call, outcome: &Outcome, injected: bool) {
-        self.count_all_but_success(at, call, outcome, injected);
-        if outcome.result.is_ok() {
-            self.add_successes(call.name(), 1);
-        }
-    }
-
-    /// `count`, leaving a successful call for the caller to add with `add_successes` (a
+    /// Counts one event, except a success, which the caller adds with `add_successes` (the
     /// simulator adds a run of successes of one operation at once).
     pub fn count_all_but_success(&mut self, at: SimTime, call: &Call, outcome: &Outcome, injected: bool) {
         self.events += 1;
