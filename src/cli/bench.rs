@@ -46,7 +46,7 @@ pub struct BenchArgs {
 /// Attributes the wall time since the previous event to each event's operation.
 struct Profiler {
     last: Instant,
-    by_operation: BTreeMap<&'static str, (u64, Duration)>,
+    by_operation: BTreeMap<&'static str, (u64, u64, Duration)>,
 }
 
 impl Observer for Profiler {
@@ -54,7 +54,8 @@ impl Observer for Profiler {
         let now = Instant::now();
         let slot = self.by_operation.entry(event.call.name()).or_default();
         slot.0 += 1;
-        slot.1 += now - self.last;
+        slot.1 += event.outcome.effects.len() as u64;
+        slot.2 += now - self.last;
         self.last = now;
     }
 }
@@ -145,11 +146,11 @@ pub(super) fn run(args: BenchArgs) -> Result<Verdict, UsageError> {
     }
     if args.profile {
         let mut rows: Vec<_> = profiler.by_operation.into_iter().collect();
-        rows.sort_by_key(|(_, (_, spent))| std::cmp::Reverse(*spent));
+        rows.sort_by_key(|(_, (_, _, spent))| std::cmp::Reverse(*spent));
         println!("  wall time by operation (last run):");
-        for (name, (n, spent)) in rows {
+        for (name, (n, effects, spent)) in rows {
             println!(
-                "    {name:<40} {n:>8} events  {:>8.1} ms  {:>7.0} ns/event",
+                "    {name:<40} {n:>8} events {effects:>9} effects  {:>8.1} ms  {:>7.0} ns/event",
                 spent.as_secs_f64() * 1e3,
                 spent.as_nanos() as f64 / n as f64
             );

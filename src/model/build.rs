@@ -293,6 +293,8 @@ impl WorldBuilder {
             ars.get_mut(idx, r).config_recording = false;
         }
         let n_in_org = accounts.iter().filter(|a| a.in_org()).count() as u32;
+        // A built world is a template: its clones share its states until they write them.
+        ars.share();
 
         Ok(World {
             regions: Arc::new(table),

@@ -185,6 +185,13 @@ impl World {
     pub fn ar(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
         self.ars.get(account, region)
     }
+    /// Lets clones share the account-Region states as they stand: after this, a clone copies one
+    /// pointer per eight accounts, and each world copies a shared group of states when it first
+    /// writes one (a built world is already shared; a world that has run copies its states on
+    /// every clone until it is shared again).
+    pub fn share(&mut self) {
+        self.ars.share();
+    }
     /// The hub of one account-Region, if enabled.
     pub fn hub(&self, account: AccountIdx, region: RegionIdx) -> Option<&Hub> {
         self.ar(account, region).hub.as_ref()

@@ -5,10 +5,18 @@
 //! at 17 Regions) is small enough that walking it account by account costs no more. Every chunk
 //! has room for `CHUNK` accounts; the last one's unused slots hold blank states nobody reads.
 //!
-//! Cloning a world copies one pointer per chunk; the first write to a chunk in a clone copies that
-//! chunk only. Chunks rather than one `Arc` per account because a write must read its `Arc`'s
-//! reference count: with a chunk per 8 accounts those counts share few enough cache lines to stay
-//! cached, where one per account costs a cache miss per write at 10,000 accounts.
+//! Copy on write, without a check per write. A chunk is either `Owned` by this store alone, and
+//! written in place, or `Shared` (behind an `Arc`) with the stores cloned from it. `share` turns
+//! every chunk shared (a pointer move, no copy); cloning then copies one pointer per chunk, and the
+//! first write to a shared chunk takes it back (no copy if no clone still holds it, one chunk's copy
+//! otherwise). Cloning a store whose chunks are owned copies them: a built world is shared, so
+//! that clones of it (a fuzz template per seed, a scenario per run) stay cheap; a world that has
+//! run is shared again with `World::share` before it is cloned many times.
+//!
+//! Why not `Arc::make_mut` on every write: asking an `Arc` whether it is shared takes a locked
+//! read-modify-write instruction, which stalls the processor, and a policy application writes its
+//! account-Region seven times. Chunks rather than one allocation per account keep the number of
+//! allocations, and of pointers a clone copies, small.
 
 use std::sync::Arc;
 
@@ -17,12 +25,59 @@ use super::{AccountIdx, ArState, RegionIdx};
 /// Accounts per chunk.
 const CHUNK: usize = 8;
 
+/// The states of `CHUNK` accounts in every Region.
+#[derive(Clone, Debug)]
+enum Chunk {
+    /// This store's alone: written in place.
+    Owned(Box<[ArState]>),
+    /// Possibly shared with clones: taken back (copied if still shared) on the first write.
+    Shared(Arc<Box<[ArState]>>),
+}
+
+impl Chunk {
+    #[inline]
+    fn states(&self) -> &[ArState] {
+        match self {
+            Chunk::Owned(states) => states,
+            Chunk::Shared(states) => states,
+        }
+    }
+
+    /// The states, to write: a shared chunk becomes owned first.
+    #[inline]
+    fn states_mut(&mut self) -> &mut [ArState] {
+        if let Chunk::Shared(_) = self {
+            self.take_back();
+        }
+        match self {
+            Chunk::Owned(states) => states,
+            Chunk::Shared(_) => unreachable!("taken back above"),
+        }
+    }
+
+    #[cold]
+    fn take_back(&mut self) {
+        if let Chunk::Shared(shared) = std::mem::replace(self, Chunk::Owned(Box::default())) {
+            *self = Chunk::Owned(Arc::try_unwrap(shared).unwrap_or_else(|still_shared| (*still_shared).clone()));
+        }
+    }
+
+    /// Makes the chunk shareable (moves a pointer; copies nothing).
+    fn share(&mut self) {
+        if let Chunk::Owned(states) = std::mem::replace(self, Chunk::Owned(Box::default())) {
+            *self = Chunk::Shared(Arc::new(states));
+        } else {
+            unreachable!("only owned chunks are replaced");
+        }
+    }
+}
+
 /// Every account-Region's state.
 #[derive(Clone, Debug)]
 pub(crate) struct ArStore {
     n_regions: usize,
     n_accounts: usize,
-    chunks: Vec<Arc<[ArState]>>,
+    chunks: Vec<Chunk>,
 }
 
 impl ArStore {
@@ -30,7 +85,7 @@ impl ArStore {
     /// chunk is written once, in place (making a blank state is cheaper than cloning one).
     pub(crate) fn filled(n_regions: usize, n_accounts: usize, blank: impl Fn() -> ArState) -> ArStore {
         let chunks = (0..n_accounts.div_ceil(CHUNK))
-            .map(|_| std::iter::repeat_with(&blank).take(CHUNK * n_regions).collect())
+            .map(|_| Chunk::Owned(std::iter::repeat_with(&blank).take(CHUNK * n_regions).collect()))
             .collect();
         ArStore { n_regions, n_accounts, chunks }
     }
@@ -46,20 +101,29 @@ impl ArStore {
     #[inline]
     pub(crate) fn get(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
         let (chunk, slot) = self.locate(account, region);
-        &self.chunks[chunk][slot]
+        &self.chunks[chunk].states()[slot]
     }
 
     /// One account-Region's state, to change (copies its chunk first if a clone shares it).
     #[inline]
     pub(crate) fn get_mut(&mut self, account: AccountIdx, region: RegionIdx) -> &mut ArState {
         let (chunk, slot) = self.locate(account, region);
-        &mut Arc::make_mut(&mut self.chunks[chunk])[slot]
+        &mut self.chunks[chunk].states_mut()[slot]
+    }
+
+    /// Makes every chunk shareable, so that clones copy pointers, not states.
+    pub(crate) fn share(&mut self) {
+        for chunk in &mut self.chunks {
+            if let Chunk::Owned(_) = chunk {
+                chunk.share();
+            }
+        }
     }
 
     /// Adds an account whose every Region starts as `blank`.
     pub(crate) fn push(&mut self, blank: ArState) {
         if self.n_accounts % CHUNK == 0 {
-            self.chunks.push(std::iter::repeat_n(&blank, CHUNK * self.n_regions).cloned().collect());
+            self.chunks.push(Chunk::Owned(std::iter::repeat_n(&blank, CHUNK * self.n_regions).cloned().collect()));
         }
         let account = AccountIdx(self.n_accounts as u32);
         self.n_accounts += 1;
@@ -92,14 +156,42 @@ mod tests {
         }
     }
 
+    fn shares_with(a: &Chunk, b: &Chunk) -> bool {
+        matches!((a, b), (Chunk::Shared(a), Chunk::Shared(b)) if Arc::ptr_eq(a, b))
+    }
+
     #[test]
-    fn a_clone_copies_on_write_and_leaves_the_original_alone() {
-        let original = store(CHUNK + 1, 2);
+    fn a_clone_of_a_shared_store_copies_on_write_and_leaves_the_original_alone() {
+        let mut original = store(CHUNK + 1, 2);
+        original.share();
         let mut copy = original.clone();
         copy.get_mut(AccountIdx(1), RegionIdx(1)).config_recording = true;
         assert!(copy.get(AccountIdx(1), RegionIdx(1)).config_recording);
         assert!(!original.get(AccountIdx(1), RegionIdx(1)).config_recording);
-        assert!(Arc::ptr_eq(&original.chunks[1], &copy.chunks[1]), "untouched chunks stay shared");
+        assert!(matches!(copy.chunks[0], Chunk::Owned(_)), "the written chunk is the copy's own");
+        assert!(shares_with(&original.chunks[1], &copy.chunks[1]), "untouched chunks stay shared");
+        // The original writes its own copy of a chunk the clone still shares, and the clone keeps
+        // what it had.
+        original.get_mut(AccountIdx(CHUNK as u32), RegionIdx(0)).config_recording = true;
+        assert!(!copy.get(AccountIdx(CHUNK as u32), RegionIdx(0)).config_recording);
+    }
+
+    #[test]
+    fn a_chunk_nobody_else_holds_is_taken_back_without_a_copy() {
+        let mut original = store(CHUNK, 1);
+        original.share();
+        let before = original.get(AccountIdx(0), RegionIdx(0)) as *const ArState;
+        drop(original.clone());
+        original.get_mut(AccountIdx(0), RegionIdx(0)).config_recording = true;
+        assert_eq!(original.get(AccountIdx(0), RegionIdx(0)) as *const ArState, before, "same memory");
+    }
+
+    #[test]
+    fn a_clone_of_an_owned_store_is_a_copy() {
+        let original = store(CHUNK, 1);
+        let mut copy = original.clone();
+        copy.get_mut(AccountIdx(3), RegionIdx(0)).config_recording = true;
+        assert!(!original.get(AccountIdx(3), RegionIdx(0)).config_recording);
     }
 
     #[test]
