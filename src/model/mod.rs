@@ -185,6 +185,11 @@ impl World {
     pub fn ar(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
         self.ars.get(account, region)
     }
+    /// Starts fetching one account-Region's state into the cache (a hint; changes nothing).
+    pub fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
+        crate::hint::prefetch_for_write(&self.accounts[account.index()].placement);
+        self.ars.prefetch(account, region)
+    }
     /// Lets clones share the account-Region states as they stand: after this, a clone copies one
     /// pointer per eight accounts, and each world copies a shared group of states when it first
     /// writes one (a built world is already shared; a world that has run copies its states on

@@ -111,6 +111,15 @@ impl ArStore {
         &mut self.chunks[chunk].states_mut()[slot]
     }
 
+    /// Asks the processor to start fetching one account-Region's state, without waiting for it.
+    #[inline]
+    pub(crate) fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
+        let state = self.get(account, region);
+        crate::hint::prefetch_for_write(&state.hub);
+        crate::hint::prefetch_for_write(&state.memberships);
+        crate::hint::prefetch_for_write(&state.association);
+    }
+
     /// Makes every chunk shareable, so that clones copy pointers, not states.
     pub(crate) fn share(&mut self) {
         for chunk in &mut self.chunks {

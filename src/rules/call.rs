@@ -853,6 +853,17 @@ pub enum ServiceWork {
 }
 
 impl ServiceWork {
+    /// The account-Region whose state the work reads first, where it is one.
+    pub fn account_region(&self) -> Option<(AccountIdx, RegionIdx)> {
+        match *self {
+            ServiceWork::CompleteRegionOptStatusChange { account, region, .. }
+            | ServiceWork::SettleStandards { account, region }
+            | ServiceWork::AutoEnableAccount { account, region, .. }
+            | ServiceWork::ApplyConfigurationPolicy { account, region, .. } => Some((account, region)),
+            _ => None,
+        }
+    }
+
     /// The work's name in timelines.
     pub fn name(&self) -> &'static str {
         match self {

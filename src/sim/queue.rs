@@ -142,6 +142,23 @@ impl<E> EventQueue<E> {
         self.due.front()
     }
 
+    /// The events that come next, in order, as far as they can be told without moving any: those
+    /// in `due`, then those in the lowest digit's buckets (each holds one time). A look-ahead that
+    /// leaves the floor where it is, so that pushes at any time from now on stay cheap.
+    pub fn upcoming(&self) -> impl Iterator<Item = &E> {
+        let lowest = self.occupied[..RADIX / 64].iter().enumerate().flat_map(|(word, bits)| {
+            let mut bits = *bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let bit = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    word * 64 + bit
+                })
+            })
+        });
+        self.due.iter().chain(lowest.flat_map(|bucket| self.buckets[bucket].iter())).map(|s| &s.event)
+    }
+
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         self.refill();
@@ -211,6 +228,30 @@ mod tests {
         queue.push(SimTime(100), "latest");
         let order: Vec<_> = std::iter::from_fn(|| queue.pop().map(|s| s.event)).collect();
         assert_eq!(order, vec!["sooner", "late", "late too", "latest"]);
+    }
+
+    /// The look-ahead names the next events in the order they will come out, whatever else waits.
+    #[test]
+    fn upcoming_is_a_prefix_of_what_pops_next() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut seen_lookahead = 0;
+        for _ in 0..200 {
+            let mut queue = EventQueue::default();
+            let mut id = 0u32;
+            for _ in 0..rng.random_range(1..300) {
+                let spread = [2u64, 300, 100_000][rng.random_range(0..3)];
+                queue.push(SimTime(rng.random_range(0..spread)), id);
+                id += 1;
+            }
+            for _ in 0..rng.random_range(0..5) {
+                queue.pop();
+            }
+            let upcoming: Vec<u32> = queue.upcoming().copied().collect();
+            let popped: Vec<u32> = std::iter::from_fn(|| queue.pop().map(|s| s.event)).collect();
+            assert_eq!(upcoming[..], popped[..upcoming.len()]);
+            seen_lookahead += upcoming.len();
+        }
+        assert!(seen_lookahead > 1_000, "the look-ahead reaches past `due`: {seen_lookahead}");
     }
 
     /// Against a sort by (time, seq): random pushes interleaved with pops and look-aheads, times
