@@ -237,11 +237,9 @@ mod tests {
         let mut seen_lookahead = 0;
         for _ in 0..200 {
             let mut queue = EventQueue::default();
-            let mut id = 0u32;
-            for _ in 0..rng.random_range(1..300) {
+            for id in 0..rng.random_range(1..300u32) {
                 let spread = [2u64, 300, 100_000][rng.random_range(0..3)];
                 queue.push(SimTime(rng.random_range(0..spread)), id);
-                id += 1;
             }
             for _ in 0..rng.random_range(0..5) {
                 queue.pop();
