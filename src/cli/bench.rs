@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 
-use super::{RecordingArg, UsageError, Verdict, peak_memory_bytes};
+use super::{RecordingArg, UsageError, Verdict, page_faults, peak_memory_bytes};
 use crate::model::World;
 use crate::sim::{EventView, NoObserver, Observer, SimConfig, Simulation};
 use crate::workload;
@@ -87,6 +87,7 @@ pub(super) fn run(args: BenchArgs) -> Result<Verdict, UsageError> {
     let clone_each = clone_started.elapsed() / clones;
     let mut world = Some(world);
     let mut walls = Vec::new();
+    let mut faults = Vec::new();
     let mut last = None;
     for _ in 0..args.repeat {
         // Each repetition starts from a world of its own (the previous run's memory goes back to
@@ -102,10 +103,12 @@ pub(super) fn run(args: BenchArgs) -> Result<Verdict, UsageError> {
         for (index, (at, call)) in steps.into_iter().enumerate() {
             sim.schedule(at, call, index);
         }
+        let faults_before = page_faults();
         let run_started = Instant::now();
         let mut profiler = Profiler { last: run_started, by_operation: BTreeMap::new() };
         let stop = if args.profile { sim.run(&mut profiler) } else { sim.run(&mut NoObserver) };
         walls.push(run_started.elapsed());
+        faults.push(page_faults().zip(faults_before).map(|(after, before)| after - before));
         last = Some((sim, stop, profiler));
     }
     let (sim, stop, profiler) = last.expect("at least one repetition");
@@ -128,7 +131,8 @@ pub(super) fn run(args: BenchArgs) -> Result<Verdict, UsageError> {
     );
     let rate = |wall: Duration| summary.events as f64 / wall.as_secs_f64().max(1e-9) / 1e6;
     let first = walls[0];
-    println!("  wall {:.1} ms  →  {:.2} M events/s", first.as_secs_f64() * 1e3, rate(first));
+    let first_faults = faults[0].map(|n| format!("  ({n} page faults)")).unwrap_or_default();
+    println!("  wall {:.1} ms  →  {:.2} M events/s{first_faults}", first.as_secs_f64() * 1e3, rate(first));
     if walls.len() > 1 {
         walls.sort();
         let (best, median) = (walls[0], walls[walls.len() / 2]);

@@ -106,6 +106,15 @@ pub fn run(cli: Cli) -> Result<Verdict, UsageError> {
     }
 }
 
+/// Page faults this process has taken so far (Linux: `minflt` in `/proc/self/stat`), where the
+/// system says; each is memory touched for the first time.
+pub fn page_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name, in parentheses, may hold spaces: count fields after its closing one.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(7)?.parse().ok()
+}
+
 /// Peak resident memory of this process in bytes (Linux `VmHWM`), if known.
 pub fn peak_memory_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
