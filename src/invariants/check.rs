@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Invariant, Sometimes, Violation};
 use crate::model::{
-    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, SimTime, World,
+    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, RegionSet,
+    SimTime, World,
 };
 use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, policy_mismatch};
 use crate::sim::{EventView, Observer};
@@ -19,13 +20,52 @@ pub struct Checker {
     /// How often each sometimes-situation was reached.
     pub sometimes: BTreeMap<Sometimes, u64>,
     /// Account-Regions with association work outstanding.
-    pending: BTreeSet<(AccountIdx, RegionIdx)>,
+    pending: PendingRegions,
     /// Stop recording after this many violations (a broken rule repeats itself).
     pub limit: usize,
     /// Invariants switched off for this run (tests break one on purpose).
     pub disabled: BTreeSet<Invariant>,
     /// Whether the deliberately wrong `Invariant::Canary` is checked.
     pub canary: bool,
+}
+
+/// Account-Regions with association work outstanding: per account, its Regions (a policy
+/// reaching 170,000 account-Regions adds and removes each once, in O(1), where a tree set would
+/// rebalance every time).
+#[derive(Default)]
+struct PendingRegions {
+    by_account: Vec<RegionSet>,
+    count: usize,
+}
+
+impl PendingRegions {
+    fn insert(&mut self, account: AccountIdx, region: RegionIdx) {
+        if account.index() >= self.by_account.len() {
+            self.by_account.resize(account.index() + 1, RegionSet::EMPTY);
+        }
+        let regions = &mut self.by_account[account.index()];
+        if !regions.contains(region) {
+            regions.insert(region);
+            self.count += 1;
+        }
+    }
+
+    fn remove(&mut self, account: AccountIdx, region: RegionIdx) {
+        if let Some(regions) = self.by_account.get_mut(account.index()) {
+            if regions.contains(region) {
+                regions.remove(region);
+                self.count -= 1;
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn any_for(&self, account: AccountIdx) -> bool {
+        self.by_account.get(account.index()).is_some_and(|regions| !regions.is_empty())
+    }
 }
 
 impl Checker {
@@ -326,9 +366,9 @@ impl Observer for Checker {
                 }
                 Change::AccountRegionAssociation { account, region, status, .. } => {
                     if *status == Some(AssocStatus::Pending) {
-                        self.pending.insert((*account, *region));
+                        self.pending.insert(*account, *region);
                     } else {
-                        self.pending.remove(&(*account, *region));
+                        self.pending.remove(*account, *region);
                     }
                 }
                 _ => {}
@@ -341,9 +381,7 @@ impl Observer for Checker {
                         Some(Sometimes::TrustedAccessDisabledMidPropagation)
                     }
                     Operation::MoveAccount { account_id, .. }
-                        if w.account_idx(account_id).is_some_and(|a| {
-                            self.pending.range((a, RegionIdx(0))..=(a, RegionIdx(u8::MAX))).next().is_some()
-                        }) =>
+                        if w.account_idx(account_id).is_some_and(|a| self.pending.any_for(a)) =>
                     {
                         Some(Sometimes::AccountMovedMidPropagation)
                     }
