@@ -229,7 +229,7 @@ fn exposure_percentiles_count_account_regions_never_reached() {
 fn resource_limits_are_not_counted_as_throttles() {
     let scenario = hubsim::scenario::load(std::path::Path::new("scenarios/limits/twenty-first-policy.toml")).unwrap();
     let report = hubsim::scenario::run(&scenario, &hubsim::scenario::RunOptions::default());
-    let create = &report.metrics.operations["CreateConfigurationPolicy"];
+    let create = &report.metrics.expect("measured by default").operations["CreateConfigurationPolicy"];
     assert_eq!(create.errors.get("LimitExceededException"), Some(&1), "{create:?}");
     assert_eq!(create.throttled, 0);
 }
@@ -266,9 +266,26 @@ args = { AdminAccountId = "222222222222" }
     let scenario = hubsim::scenario::from_str("adaptive.toml", &source).unwrap();
     let report = hubsim::scenario::run(&scenario, &hubsim::scenario::RunOptions::default());
     assert!(report.passed(), "{}", report.render_results());
-    let m = &report.metrics;
+    let m = report.metrics.as_ref().expect("measured by default");
     assert!(m.client.held_back_ms > 0, "{:?}", m.client);
     let create = &m.operations["CreateMembers"];
     assert_eq!(create.ok, 10);
     assert!(create.throttled < 5, "the limiter spares most throttles: {create:?}");
+}
+
+#[test]
+fn metrics_are_measured_only_when_asked_and_change_nothing_else() {
+    let scenario =
+        hubsim::scenario::load(std::path::Path::new("scenarios/races/disable-trusted-access-mid-propagation.toml"))
+            .unwrap();
+    let with = hubsim::scenario::run(&scenario, &hubsim::scenario::RunOptions::default());
+    let without = hubsim::scenario::run(
+        &scenario,
+        &hubsim::scenario::RunOptions { metrics: false, ..hubsim::scenario::RunOptions::default() },
+    );
+    assert!(with.metrics.as_ref().is_some_and(|m| m.events == with.timeline.summary.events));
+    assert!(without.metrics.is_none());
+    assert_eq!(with.exercised, without.exercised);
+    assert!(with.exercised.len() > 10, "{:?}", with.exercised);
+    assert_eq!(with.render_text(), without.render_text());
 }

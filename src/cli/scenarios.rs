@@ -98,7 +98,7 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
         if matches!(args.format, Format::Summary | Format::Json) { Recording::Summary } else { Recording::Full };
     let mut failed = 0;
     for scenario in &scenarios {
-        let report = scenario::run(scenario, &RunOptions { seed: args.seed, recording });
+        let report = scenario::run(scenario, &RunOptions { seed: args.seed, recording, metrics: true });
         let mut text = match args.format {
             Format::Text => report.render_text(),
             Format::Json => format!("{}\n", report.to_json()),
@@ -110,8 +110,10 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
                 format!("# {}\n{}\n{}", report.title, report.timeline.summary.render(), report.render_results())
             }
         };
-        if args.metrics && matches!(args.format, Format::Text | Format::Summary) {
-            text.push_str(&report.metrics.render());
+        if let Some(metrics) = report.metrics.as_ref().filter(|_| args.metrics) {
+            if matches!(args.format, Format::Text | Format::Summary) {
+                text.push_str(&metrics.render());
+            }
         }
         if let Err(e) = out.write_all(text.as_bytes()) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {

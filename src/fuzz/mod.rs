@@ -195,7 +195,7 @@ pub fn run_seed(config: &FuzzConfig, worlds: &[(Shape, World)], seed: u64) -> Fu
         covers: Vec::new(),
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        scenario::run(&scenario, &RunOptions { recording: Recording::Summary, seed: None })
+        scenario::run(&scenario, &RunOptions { recording: Recording::Summary, seed: None, metrics: false })
     }));
     let mut report = FuzzReport { runs: 1, ..FuzzReport::default() };
     let run = match outcome {

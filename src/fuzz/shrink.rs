@@ -19,7 +19,8 @@ pub fn still_fails(
 ) -> bool {
     let text = scenario_text(shape, steps, seed, provenance);
     let Ok(loaded) = scenario::from_str("shrink candidate", &text) else { return false };
-    let report = scenario::run(&loaded, &RunOptions { recording: Recording::Summary, ..RunOptions::default() });
+    let report =
+        scenario::run(&loaded, &RunOptions { recording: Recording::Summary, metrics: false, ..RunOptions::default() });
     report.violations.iter().any(|v| v.invariant == invariant)
 }
 

@@ -29,11 +29,14 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Full timeline or counts only.
     pub recording: Recording,
+    /// Whether to measure the run's metrics (`Report::metrics`): a fuzzer that only wants
+    /// violations skips their cost.
+    pub metrics: bool,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { seed: None, recording: Recording::Full }
+        RunOptions { seed: None, recording: Recording::Full, metrics: true }
     }
 }
 
@@ -74,8 +77,9 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// How often each "sometimes" situation was reached.
     pub sometimes: BTreeMap<Sometimes, u64>,
-    /// Calls, throttles, retries, exposure windows and settle times of the run.
-    pub metrics: MetricsReport,
+    /// Calls, throttles, retries, exposure windows and settle times of the run, when measured
+    /// (`RunOptions::metrics`).
+    pub metrics: Option<MetricsReport>,
 }
 
 impl Report {
@@ -154,9 +158,17 @@ impl Report {
 
 struct Watcher {
     step_results: BTreeMap<usize, Result<Value, ApiError>>,
-    exercised: BTreeSet<RuleId>,
+    /// By `RuleId::index`: whether the rule fired (a flag per rule, set for each of a run's
+    /// million effects, where a tree set would search each time).
+    exercised: Vec<bool>,
     invariants: Checker,
-    metrics: Metrics,
+    metrics: Option<Metrics>,
+}
+
+impl Watcher {
+    fn exercise(&mut self, rule: RuleId) {
+        self.exercised[rule.index()] = true;
+    }
 }
 
 impl Observer for Watcher {
@@ -166,26 +178,28 @@ impl Observer for Watcher {
 
     fn after_event(&mut self, world: &World, event: &EventView<'_>) {
         self.invariants.after_event(world, event);
-        self.metrics.after_event(world, event);
+        if let Some(metrics) = &mut self.metrics {
+            metrics.after_event(world, event);
+        }
         match event.origin {
             Origin::Step { index } | Origin::Retry { index, .. } => {
                 self.step_results.insert(index, event.outcome.result.clone());
             }
             Origin::FollowUp { delay, .. } => {
-                self.exercised.insert(delay.rule());
+                self.exercise(delay.rule());
             }
         }
         for effect in &event.outcome.effects {
-            self.exercised.insert(effect.rule);
+            self.exercise(effect.rule);
         }
         match &event.outcome.result {
             Err(error) => {
-                self.exercised.insert(error.rule);
+                self.exercise(error.rule);
             }
             Ok(response) => {
                 for key in ["Rule", "SkippedBy"] {
                     if let Some(rule) = response.get(key).and_then(|v| v.as_str()).and_then(RuleId::parse) {
-                        self.exercised.insert(rule);
+                        self.exercise(rule);
                     }
                 }
             }
@@ -216,10 +230,13 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
     let mut sim = Simulation::new(scenario.world.clone(), config);
     let mut watcher = Watcher {
         step_results: BTreeMap::new(),
-        exercised: scenario.covers.iter().copied().collect(),
+        exercised: vec![false; RuleId::count()],
         invariants: Checker::new(),
-        metrics: Metrics::new(&scenario.world, true),
+        metrics: options.metrics.then(|| Metrics::new(&scenario.world, true)),
     };
+    for rule in &scenario.covers {
+        watcher.exercise(*rule);
+    }
     let mut mismatches = Vec::new();
     let mut checks = 0;
 
@@ -280,8 +297,8 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
             found: violation.to_string(),
         });
     }
-    let metrics = watcher.metrics.report(&sim, stop == Stop::Quiescent);
-    let exercised = watcher.exercised;
+    let metrics = watcher.metrics.take().map(|metrics| metrics.report(&sim, stop == Stop::Quiescent));
+    let exercised = RuleId::all().filter(|rule| watcher.exercised[rule.index()]).collect();
     let violations = watcher.invariants.violations;
     let sometimes = watcher.invariants.sometimes;
     let (world, timeline) = sim.into_parts();
