@@ -148,17 +148,23 @@ impl Observer for NoObserver {}
 /// is built when it is due. Follow-ups, by far the most numerous, are kept compact (a queue entry
 /// is 80 bytes); calls, rare, are boxed.
 enum Planned {
-    Work { region: crate::model::RegionIdx, work: rules::ServiceWork },
-    Call(Box<Call>),
+    Work {
+        region: crate::model::RegionIdx,
+        work: rules::ServiceWork,
+    },
+    Call {
+        call: Box<Call>,
+        /// The caller's client already let this attempt go (adaptive mode holds back only what
+        /// it has not admitted).
+        admitted: bool,
+    },
+    /// A scenario step's first attempt, not yet admitted.
     Step,
 }
 
 struct Pending {
     planned: Planned,
     origin: Origin,
-    /// The caller's client already let this attempt go (adaptive mode holds back only what it
-    /// has not admitted).
-    admitted: bool,
 }
 
 /// Builds the call of a step when it is due, from the world as it stands then (scenario steps
@@ -239,14 +245,17 @@ impl Simulation {
         let at = at.max(self.now);
         self.queue.push(
             at,
-            Pending { planned: Planned::Call(Box::new(call)), origin: Origin::Step { index }, admitted: false },
+            Pending {
+                planned: Planned::Call { call: Box::new(call), admitted: false },
+                origin: Origin::Step { index },
+            },
         );
     }
 
     /// Schedules step `index` at `at`; `builder` makes its call when it is due.
     pub fn schedule_planned(&mut self, at: SimTime, index: usize) {
         let at = at.max(self.now);
-        self.queue.push(at, Pending { planned: Planned::Step, origin: Origin::Step { index }, admitted: false });
+        self.queue.push(at, Pending { planned: Planned::Step, origin: Origin::Step { index } });
     }
 
     /// Sets the builder of planned steps.
@@ -308,8 +317,8 @@ impl Simulation {
         for send in sends {
             let at = self.client_of(&send.call).send_time(send.at);
             self.client_stats.held_back_ms += at.since(send.at).as_ms();
-            let planned = Planned::Call(Box::new(send.call));
-            self.queue.push(at, Pending { planned, origin: Origin::Step { index: send.index }, admitted: true });
+            let planned = Planned::Call { call: Box::new(send.call), admitted: true };
+            self.queue.push(at, Pending { planned, origin: Origin::Step { index: send.index } });
         }
     }
 
@@ -434,7 +443,8 @@ impl Simulation {
                 self.client_stats.backoff_ms += backoff.as_ms();
                 self.client_stats.held_back_ms += held_back.as_ms();
                 let origin = Origin::Retry { index, attempt: attempt + 1, backoff };
-                self.queue.push(at, Pending { planned: Planned::Call(Box::new(call.clone())), origin, admitted: true });
+                let planned = Planned::Call { call: Box::new(call.clone()), admitted: true };
+                self.queue.push(at, Pending { planned, origin });
             }
             client::Decision::Done { response_at, gave_up } => {
                 self.client_stats.gave_up += gave_up as u64;
@@ -470,13 +480,13 @@ impl Simulation {
     fn step(&mut self, scheduled: queue::Scheduled<Pending>, observer: &mut dyn Observer) {
         self.now = scheduled.at;
         self.prefetch_upcoming();
-        let Pending { planned, origin, admitted } = scheduled.event;
-        let mut call = match (planned, origin) {
-            (Planned::Work { region, work }, _) => Call::work(region, work),
-            (Planned::Call(call), _) => *call,
+        let Pending { planned, origin } = scheduled.event;
+        let (mut call, admitted) = match (planned, origin) {
+            (Planned::Work { region, work }, _) => (Call::work(region, work), true),
+            (Planned::Call { call, admitted }, _) => (*call, admitted),
             (Planned::Step, Origin::Step { index }) => {
                 let builder = self.step_builder.as_mut().expect("planned steps need a step builder");
-                builder(&self.world, index)
+                (builder(&self.world, index), false)
             }
             (Planned::Step, _) => unreachable!("only first attempts of scenario steps are planned"),
         };
@@ -487,7 +497,8 @@ impl Simulation {
             let send = self.client_of(&call).send_time(now);
             if send > self.now {
                 self.client_stats.held_back_ms += send.since(self.now).as_ms();
-                self.queue.push(send, Pending { planned: Planned::Call(Box::new(call)), origin, admitted: true });
+                self.queue
+                    .push(send, Pending { planned: Planned::Call { call: Box::new(call), admitted: true }, origin });
                 return;
             }
         }
@@ -519,7 +530,7 @@ impl Simulation {
             let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
             let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
             let planned = Planned::Work { region: follow_up.region, work: follow_up.work };
-            self.queue.push(self.now.after(delay), Pending { planned, origin, admitted: true });
+            self.queue.push(self.now.after(delay), Pending { planned, origin });
         }
         self.timeline.summary.count_all_but_success(self.now, &call, &outcome, injected.is_some());
         if outcome.result.is_ok() {

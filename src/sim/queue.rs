@@ -10,9 +10,14 @@
 //! heap moves it up to thirty times), and the buckets are read and written sequentially
 //! (cache-friendly at 100,000+ waiting events). Pushes are O(1).
 //!
-//! Ties: every bucket, and so `due`, holds its events in sequence order, so events at the same
-//! instant come out in the order they were scheduled. A push earlier than the floor (a caller that looked ahead with `peek` or
-//! `pop_until` and then scheduled something sooner) rebuilds the buckets around the new floor.
+//! Ties: every bucket, and so `due`, holds its events in sequence order (pushes append the newest;
+//! a refill moves one bucket, in order, into lower ones, which are empty then), so events at the
+//! same instant come out in the order they were scheduled without the queue storing any sequence
+//! number: an entry is its time and its event (64 bytes for the simulator's events).
+//!
+//! Only taking an event moves the floor; looking ahead (`peek_time`, `pop_until`, `has_due`)
+//! leaves it where it is. So every push is at or after the floor, because a simulation never
+//! schedules anything before the event it is running.
 
 use std::collections::VecDeque;
 
@@ -23,8 +28,6 @@ use crate::model::SimTime;
 pub struct Scheduled<E> {
     /// When it runs.
     pub at: SimTime,
-    /// Scheduling order; ties on `at` are broken by it.
-    pub seq: u64,
     /// The event.
     pub event: E,
 }
@@ -74,15 +77,16 @@ fn bucket_of(time: u64, floor: u64) -> usize {
 }
 
 impl<E> EventQueue<E> {
-    /// Schedules `event` at `at`; returns its sequence number.
+    /// Schedules `event` at `at`, which is not before the last event taken; returns its sequence
+    /// number (events at the same time come out in this order).
     pub fn push(&mut self, at: SimTime, event: E) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let time = at.as_ms();
-        if time < self.floor {
-            self.lower_floor(time);
-        }
-        self.place(Scheduled { at, seq, event });
+        assert!(
+            at.as_ms() >= self.floor,
+            "an event scheduled at {at}, before the event last taken (time never goes backwards)"
+        );
+        self.place(Scheduled { at, event });
         self.len += 1;
         self.peak = self.peak.max(self.len);
         seq
@@ -97,21 +101,6 @@ impl<E> EventQueue<E> {
             let bucket = bucket_of(time, self.floor);
             self.occupied[bucket / 64] |= 1 << (bucket % 64);
             self.buckets[bucket].push(scheduled);
-        }
-    }
-
-    /// Moves the floor down to `time`: every waiting event is placed afresh (O(n log n); only a
-    /// caller that looked ahead and then scheduled something sooner gets here).
-    fn lower_floor(&mut self, time: u64) {
-        let mut waiting: Vec<Scheduled<E>> = self.due.drain(..).collect();
-        for bucket in &mut self.buckets {
-            waiting.append(bucket);
-        }
-        self.occupied = [0; BUCKETS / 64];
-        waiting.sort_by_key(|s| s.seq);
-        self.floor = time;
-        for scheduled in waiting {
-            self.place(scheduled);
         }
     }
 
@@ -130,16 +119,19 @@ impl<E> EventQueue<E> {
         }
         // Hand the emptied allocation back: the bucket fills again soon.
         self.buckets[first] = moving;
-        // Every bucket is in sequence order (pushes append the newest; a refill moves one bucket,
-        // in order, into lower ones, which are empty then; `lower_floor` places in order), so
-        // `due` is too.
-        debug_assert!(self.due.iter().is_sorted_by_key(|s| s.seq));
     }
 
-    /// The next event, without taking it.
-    pub fn peek(&mut self) -> Option<&Scheduled<E>> {
-        self.refill();
-        self.due.front()
+    /// When the next event is due, without taking it or moving any: the first of `due`, or the
+    /// earliest in the first occupied bucket (all of a lowest-digit bucket's events share one
+    /// time; a higher bucket is scanned, and its events move when the next one is taken anyway).
+    pub fn peek_time(&self) -> Option<SimTime> {
+        if let Some(next) = self.due.front() {
+            return Some(next.at);
+        }
+        let word = self.occupied.iter().position(|w| *w != 0)?;
+        let first = word * 64 + self.occupied[word].trailing_zeros() as usize;
+        let bucket = &self.buckets[first];
+        if first < RADIX { bucket.first().map(|s| s.at) } else { bucket.iter().map(|s| s.at).min() }
     }
 
     /// The events that come next, in order, as far as they can be told without moving any: those
@@ -169,15 +161,15 @@ impl<E> EventQueue<E> {
 
     /// Removes the earliest event if it is due at or before `until`.
     pub fn pop_until(&mut self, until: SimTime) -> Option<Scheduled<E>> {
-        if self.peek()?.at > until {
+        if self.peek_time()? > until {
             return None;
         }
         self.pop()
     }
 
     /// Whether an event is due at or before `until`.
-    pub fn has_due(&mut self, until: SimTime) -> bool {
-        self.peek().is_some_and(|s| s.at <= until)
+    pub fn has_due(&self, until: SimTime) -> bool {
+        self.peek_time().is_some_and(|at| at <= until)
     }
 
     /// Events waiting.
@@ -219,15 +211,26 @@ mod tests {
     }
 
     #[test]
-    fn a_push_before_the_floor_still_comes_out_first() {
+    fn looking_ahead_leaves_room_to_schedule_sooner() {
         let mut queue = EventQueue::default();
         queue.push(SimTime(100), "late");
         queue.push(SimTime(100), "late too");
-        assert!(queue.pop_until(SimTime(10)).is_none(), "the look-ahead raised the floor to 100");
+        assert!(queue.pop_until(SimTime(10)).is_none(), "nothing is due by 10");
+        assert!(!queue.has_due(SimTime(99)));
+        assert_eq!(queue.peek_time(), Some(SimTime(100)));
         queue.push(SimTime(20), "sooner");
         queue.push(SimTime(100), "latest");
         let order: Vec<_> = std::iter::from_fn(|| queue.pop().map(|s| s.event)).collect();
         assert_eq!(order, vec!["sooner", "late", "late too", "latest"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "time never goes backwards")]
+    fn scheduling_before_the_last_event_taken_is_refused() {
+        let mut queue = EventQueue::default();
+        queue.push(SimTime(100), "taken");
+        queue.pop();
+        queue.push(SimTime(99), "too early");
     }
 
     /// The look-ahead names the next events in the order they will come out, whatever else waits.
@@ -263,12 +266,15 @@ mod tests {
             let mut popped = Vec::new();
             let mut expected = Vec::new();
             let mut now = 0u64;
+            let mut pushed = 0u64;
             for _ in 0..2_000 {
                 match rng.random_range(0..10) {
                     0..6 => {
                         let spread = [3u64, 1_000, 1 << 40][rng.random_range(0..3)];
                         let at = now + rng.random_range(0..spread);
-                        let seq = queue.push(SimTime(at), at);
+                        let seq = queue.push(SimTime(at), (at, pushed));
+                        assert_eq!(seq, pushed);
+                        pushed += 1;
                         reference.push((at, seq));
                     }
                     6..8 => {
@@ -276,7 +282,8 @@ mod tests {
                         let _ = queue.has_due(SimTime(until));
                         if round % 2 == 0 {
                             // The scenario runner's pattern: look ahead, then schedule at `until`.
-                            let seq = queue.push(SimTime(until), until);
+                            let seq = queue.push(SimTime(until), (until, pushed));
+                            pushed += 1;
                             reference.push((until, seq));
                         }
                     }
@@ -285,8 +292,8 @@ mod tests {
                             reference.sort();
                             let first = reference.remove(0);
                             expected.push(first);
-                            popped.push((s.at.as_ms(), s.seq));
-                            assert_eq!(s.event, s.at.as_ms());
+                            popped.push(s.event);
+                            assert_eq!(s.event.0, s.at.as_ms());
                             now = s.at.as_ms();
                         }
                     }
@@ -294,7 +301,7 @@ mod tests {
                 assert_eq!(queue.len(), reference.len());
             }
             while let Some(s) = queue.pop() {
-                popped.push((s.at.as_ms(), s.seq));
+                popped.push(s.event);
             }
             reference.sort();
             expected.extend(reference);
