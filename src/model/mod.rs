@@ -31,7 +31,9 @@ pub use central::{
     Aggregator, AssocValue, Central, CentralPhase, ControlSelection, NodeAssociationStatus, Policy, PolicyContent,
     RegionLinkingMode, Target,
 };
-pub use hub::{ArAssociation, ArState, AssocStatus, ControlFindingGenerator, Hub, ParamMap, ParamValue, no_params};
+pub use hub::{
+    ArAssociation, ArState, AssocStatus, ControlFindingGenerator, Hub, ParamMap, ParamValue, Retained, no_params,
+};
 pub use ids::{AccountId, AccountIdx, HandshakeIdx, NodeIdx, PolicyIdx};
 pub use members::{Contact, MemberRecord, MemberStatus, MemberType, Roster};
 pub use org::{

@@ -31,9 +31,9 @@ pub(super) fn enable_hub(
     tx.emit(rule, Change::HubEnabled { account, region, generator });
     // HUB-4 / QUOTA-9: re-enabled within 90 days, the hub gets its settings back (not its
     // standards, which must be enabled again).
-    let ar = tx.w().ar(account, region);
-    let within = ar.disabled_at.is_some_and(|t| tx.now.since(t) < crate::model::SimDuration::from_days(90));
-    if let (true, Some(old)) = (within, ar.retained.as_deref().cloned()) {
+    let retained = tx.w().ar(account, region).retained.as_deref();
+    let within = |r: &&crate::model::Retained| tx.now.since(r.disabled_at) < crate::model::SimDuration::from_days(90);
+    if let Some(old) = retained.filter(within).map(|r| r.hub.clone()) {
         let hub = tx.w().hub(account, region).expect("just enabled");
         if old.auto_enable_controls != hub.auto_enable_controls {
             tx.emit(

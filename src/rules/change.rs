@@ -376,9 +376,8 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         }
         Change::HubDisabled { account, region } => {
             let ar = world.ar_mut(*account, *region);
-            assert!(ar.hub.is_some(), "HUB-4: disabling a hub that is off");
-            ar.retained = ar.hub.take().map(Box::new);
-            ar.disabled_at = Some(now);
+            let hub = ar.hub.take().expect("HUB-4: disabling a hub that is off");
+            ar.retained = Some(Box::new(crate::model::Retained { hub, disabled_at: now }));
         }
         Change::StandardsStatus { account, region, standards, status } => {
             let hub = world.ar_mut(*account, *region).hub.as_mut().expect("STD-2: standards live in an enabled hub");
