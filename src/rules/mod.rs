@@ -50,7 +50,34 @@ pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
 /// applies many calls and is done with each outcome's lists can hand them back and save the
 /// allocations.
 pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, buffers: Buffers) -> Outcome {
-    let Buffers { mut effects, follow_ups } = buffers.cleared();
+    let Buffers { effects, mut follow_ups } = buffers.cleared();
+    let (result, effects) = apply_scheduling(world, now, call, effects, &mut follow_ups);
+    Outcome { result, effects, follow_ups }
+}
+
+/// Where the engine hands the follow-up work a call schedules, in the order the call schedules it.
+pub trait FollowUpSink {
+    /// Takes one follow-up.
+    fn schedule(&mut self, follow_up: FollowUp);
+}
+
+impl FollowUpSink for Vec<FollowUp> {
+    fn schedule(&mut self, follow_up: FollowUp) {
+        self.push(follow_up);
+    }
+}
+
+/// `apply`, recording the effects in `effects` (emptied first) and handing each follow-up to
+/// `follow_ups` as it is scheduled: a simulator queues a policy's 170,000 applications directly,
+/// without listing them first.
+pub fn apply_scheduling(
+    world: &mut World,
+    now: SimTime,
+    call: &Call,
+    mut effects: Vec<Effect>,
+    follow_ups: &mut dyn FollowUpSink,
+) -> (Result<Response, ApiError>, Vec<Effect>) {
+    effects.clear();
     // Most events have at most six effects; an exact first allocation keeps full timelines small.
     effects.reserve_exact(6);
     let mut tx = Tx { world, now, effects, follow_ups };
@@ -61,7 +88,7 @@ pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, buffers: Buff
         call.name(),
         tx.effects
     );
-    Outcome { result, effects: tx.effects, follow_ups: tx.follow_ups }
+    (result, tx.effects)
 }
 
 /// Space for an outcome's effects and follow-ups, handed back by a caller that has done with the
@@ -89,7 +116,7 @@ pub(crate) struct Tx<'w> {
     world: &'w mut World,
     now: SimTime,
     effects: Vec<Effect>,
-    follow_ups: Vec<FollowUp>,
+    follow_ups: &'w mut dyn FollowUpSink,
 }
 
 impl Tx<'_> {
@@ -105,7 +132,7 @@ impl Tx<'_> {
     }
     /// Schedules follow-up work.
     fn later(&mut self, delay: DelayClass, region: RegionIdx, work: ServiceWork) {
-        self.follow_ups.push(FollowUp { delay, region, work });
+        self.follow_ups.schedule(FollowUp { delay, region, work });
     }
 }
 

@@ -185,6 +185,24 @@ fn client_key(call: &Call) -> (Option<crate::model::AccountId>, crate::model::Re
     }
 }
 
+/// Queues the follow-ups of the event being applied: its number, and when it runs.
+struct Scheduler<'a> {
+    queue: &'a mut EventQueue<Pending>,
+    latency: &'a LatencyModel,
+    rng: &'a mut ChaCha8Rng,
+    now: SimTime,
+    by: u64,
+}
+
+impl rules::FollowUpSink for Scheduler<'_> {
+    fn schedule(&mut self, follow_up: rules::FollowUp) {
+        let delay = self.latency.draw(follow_up.delay, self.rng);
+        let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: self.by };
+        let planned = Planned::Work { region: follow_up.region, work: follow_up.work };
+        self.queue.push(self.now.after(delay), Pending { planned, origin });
+    }
+}
+
 /// A simulation: the world, the queue and the record.
 pub struct Simulation {
     world: World,
@@ -515,23 +533,16 @@ impl Simulation {
                     injected = Some(if error.rule == rules::RuleId::ERR_10 { "throttled" } else { "internal error" });
                     rejected(error, std::mem::take(&mut self.spare))
                 }
-                None => rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare)),
+                None => self.apply(&call),
             },
             Op::Work(_) => {
                 if faults.before_work(&mut call, &mut self.fault_rng) {
                     injected = Some("follow-up failure");
                 }
-                rules::apply_reusing(&mut self.world, self.now, &call, std::mem::take(&mut self.spare))
+                self.apply(&call)
             }
         };
         let number = self.timeline.summary.events + 1;
-        let mut follow_ups = std::mem::take(&mut outcome.follow_ups);
-        for follow_up in follow_ups.drain(..) {
-            let delay = self.config.latency.draw(follow_up.delay, &mut self.latency_rng);
-            let origin = Origin::FollowUp { delay: follow_up.delay, scheduled_at: self.now, by: number };
-            let planned = Planned::Work { region: follow_up.region, work: follow_up.work };
-            self.queue.push(self.now.after(delay), Pending { planned, origin });
-        }
         self.timeline.summary.count_all_but_success(self.now, &call, &outcome, injected.is_some());
         if outcome.result.is_ok() {
             self.count_success(call.name());
@@ -567,6 +578,21 @@ impl Simulation {
             // Counts only: the effects list serves the next event.
             self.spare.effects = outcome.effects;
         }
-        self.spare.follow_ups = follow_ups;
+        self.spare.follow_ups = std::mem::take(&mut outcome.follow_ups);
+    }
+
+    /// Applies `call` through the rules engine; its follow-ups go straight into the queue, each
+    /// with a delay drawn in the order the engine scheduled them.
+    fn apply(&mut self, call: &Call) -> Outcome {
+        let rules::Buffers { effects, follow_ups } = std::mem::take(&mut self.spare);
+        let mut scheduler = Scheduler {
+            queue: &mut self.queue,
+            latency: &self.config.latency,
+            rng: &mut self.latency_rng,
+            now: self.now,
+            by: self.timeline.summary.events + 1,
+        };
+        let (result, effects) = rules::apply_scheduling(&mut self.world, self.now, call, effects, &mut scheduler);
+        Outcome { result, effects, follow_ups }
     }
 }
