@@ -144,5 +144,8 @@ mod tests {
     fn an_account_region_state_fits_two_cache_lines() {
         assert_eq!(std::mem::size_of::<ArState>(), 128);
         assert_eq!(std::mem::align_of::<ArState>(), 64);
+        // `ArStore::prefetch` fetches both lines through these two fields.
+        assert!(std::mem::offset_of!(ArState, association) < 64);
+        assert!(std::mem::offset_of!(ArState, memberships) >= 64);
     }
 }

@@ -114,10 +114,10 @@ impl ArStore {
     /// Asks the processor to start fetching one account-Region's state, without waiting for it.
     #[inline]
     pub(crate) fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
+        // A state is two cache lines (`ArState` is 128 bytes, aligned to 64): one field in each.
         let state = self.get(account, region);
-        crate::hint::prefetch_for_write(&state.hub);
-        crate::hint::prefetch_for_write(&state.memberships);
         crate::hint::prefetch_for_write(&state.association);
+        crate::hint::prefetch_for_write(&state.memberships);
     }
 
     /// Makes every chunk shareable, so that clones copy pointers, not states.
