@@ -2,12 +2,12 @@
 //! the states of the next events on their way from memory together (their misses overlap, where
 //! one at a time each would stall the processor in turn).
 
-/// Starts bringing the cache line holding `value` into the cache, for writing. A hint: it never
+/// Starts bringing the cache line holding `value` into every level of the cache. A hint: it never
 /// faults and changes nothing observable; a no-op off x86-64.
 #[inline(always)]
-pub fn prefetch_for_write<T>(value: &T) {
+pub fn prefetch<T>(value: &T) {
     #[cfg(target_arch = "x86_64")]
-    safe_arch::prefetch_et0(value);
+    safe_arch::prefetch_t0(value);
     #[cfg(not(target_arch = "x86_64"))]
     let _ = value;
 }

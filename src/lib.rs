@@ -35,7 +35,7 @@
 pub mod capacity;
 pub mod cli;
 pub mod fuzz;
-pub mod hint;
+pub(crate) mod hint;
 pub mod invariants;
 pub mod metrics;
 pub mod model;

@@ -110,10 +110,10 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
                 format!("# {}\n{}\n{}", report.title, report.timeline.summary.render(), report.render_results())
             }
         };
-        if let Some(metrics) = report.metrics.as_ref().filter(|_| args.metrics) {
-            if matches!(args.format, Format::Text | Format::Summary) {
-                text.push_str(&metrics.render());
-            }
+        if let Some(metrics) = report.metrics.as_ref().filter(|_| args.metrics)
+            && matches!(args.format, Format::Text | Format::Summary)
+        {
+            text.push_str(&metrics.render());
         }
         if let Err(e) = out.write_all(text.as_bytes()) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {

@@ -51,11 +51,11 @@ impl PendingRegions {
     }
 
     fn remove(&mut self, account: AccountIdx, region: RegionIdx) {
-        if let Some(regions) = self.by_account.get_mut(account.index()) {
-            if regions.contains(region) {
-                regions.remove(region);
-                self.count -= 1;
-            }
+        if let Some(regions) = self.by_account.get_mut(account.index())
+            && regions.contains(region)
+        {
+            regions.remove(region);
+            self.count -= 1;
         }
     }
 
@@ -293,20 +293,20 @@ impl Observer for Checker {
                             ),
                         );
                     }
-                    if let Some(roster) = w.roster(record.administrator, *region) {
-                        if roster.counted > w.limits.members_per_admin {
-                            self.violate(
-                                Invariant::MemberLimit,
-                                n,
-                                at,
-                                format!(
-                                    "{} has {} members in {}",
-                                    w.account_id(record.administrator),
-                                    roster.counted,
-                                    w.regions.get(*region)
-                                ),
-                            );
-                        }
+                    if let Some(roster) = w.roster(record.administrator, *region)
+                        && roster.counted > w.limits.members_per_admin
+                    {
+                        self.violate(
+                            Invariant::MemberLimit,
+                            n,
+                            at,
+                            format!(
+                                "{} has {} members in {}",
+                                w.account_id(record.administrator),
+                                roster.counted,
+                                w.regions.get(*region)
+                            ),
+                        );
                     }
                     if record.status == MemberStatus::Enabled {
                         if record.member_type == MemberType::Organization && !w.in_org(*member) {
@@ -374,25 +374,25 @@ impl Observer for Checker {
                 _ => {}
             }
         }
-        if let Op::Api(operation) = &event.call.op {
-            if event.outcome.result.is_ok() {
-                let key = match **operation {
-                    Operation::DisableAwsServiceAccess { .. } if !self.pending.is_empty() => {
-                        Some(Sometimes::TrustedAccessDisabledMidPropagation)
-                    }
-                    Operation::MoveAccount { account_id, .. }
-                        if w.account_idx(account_id).is_some_and(|a| self.pending.any_for(a)) =>
-                    {
-                        Some(Sometimes::AccountMovedMidPropagation)
-                    }
-                    Operation::DeregisterDelegatedAdministrator { .. } if w.central.phase == CentralPhase::Enabled => {
-                        Some(Sometimes::AdministratorChangedUnderCentral)
-                    }
-                    _ => None,
-                };
-                if let Some(key) = key {
-                    *self.sometimes.entry(key).or_default() += 1;
+        if let Op::Api(operation) = &event.call.op
+            && event.outcome.result.is_ok()
+        {
+            let key = match **operation {
+                Operation::DisableAwsServiceAccess { .. } if !self.pending.is_empty() => {
+                    Some(Sometimes::TrustedAccessDisabledMidPropagation)
                 }
+                Operation::MoveAccount { account_id, .. }
+                    if w.account_idx(account_id).is_some_and(|a| self.pending.any_for(a)) =>
+                {
+                    Some(Sometimes::AccountMovedMidPropagation)
+                }
+                Operation::DeregisterDelegatedAdministrator { .. } if w.central.phase == CentralPhase::Enabled => {
+                    Some(Sometimes::AdministratorChangedUnderCentral)
+                }
+                _ => None,
+            };
+            if let Some(key) = key {
+                *self.sometimes.entry(key).or_default() += 1;
             }
         }
         let limit_hit = event.outcome.effects.iter().any(|e| e.rule == RuleId::LIFE_16)
@@ -404,19 +404,19 @@ impl Observer for Checker {
         self.central_admins(w, n, at);
         if !w.org.trusted_access {
             for region in w.regions.indices() {
-                if let Some(d) = w.designation(region) {
-                    if d.status == AdminStatus::Enabled {
-                        self.violate(
-                            Invariant::NothingWithoutTrustedAccess,
-                            n,
-                            at,
-                            format!(
-                                "{} is an ENABLED administrator in {} without trusted access",
-                                w.account_id(d.account),
-                                w.regions.get(region)
-                            ),
-                        );
-                    }
+                if let Some(d) = w.designation(region)
+                    && d.status == AdminStatus::Enabled
+                {
+                    self.violate(
+                        Invariant::NothingWithoutTrustedAccess,
+                        n,
+                        at,
+                        format!(
+                            "{} is an ENABLED administrator in {} without trusted access",
+                            w.account_id(d.account),
+                            w.regions.get(region)
+                        ),
+                    );
                 }
             }
         }

@@ -32,13 +32,13 @@ pub fn standing(w: &World, account: AccountIdx, region: RegionIdx) -> Standing {
     if !w.in_org(account) || w.account(account).state != AccountState::Active || !w.region_usable(account, region) {
         return Standing::OutOfScope;
     }
-    if w.is_central_region(region) {
-        if let Effective::Policy { policy, .. } = w.effective(account) {
-            let association = &w.ar(account, region).association;
-            let applied = association.status == Some(AssocStatus::Success)
-                && w.central.policy(policy).is_some_and(|p| policy_mismatch(w, account, region, &p.content).is_none());
-            return if applied { Standing::Reached } else { Standing::Exposed };
-        }
+    if w.is_central_region(region)
+        && let Effective::Policy { policy, .. } = w.effective(account)
+    {
+        let association = &w.ar(account, region).association;
+        let applied = association.status == Some(AssocStatus::Success)
+            && w.central.policy(policy).is_some_and(|p| policy_mismatch(w, account, region, &p.content).is_none());
+        return if applied { Standing::Reached } else { Standing::Exposed };
     }
     let Some(admin) = w.sh_admin(region) else { return Standing::Exposed };
     let member = admin == account

@@ -7,9 +7,10 @@
 //! own. The rules engine changes a `World` only through `rules::change::commit`, which calls the
 //! few `pub(crate)` mutators at the bottom of this file.
 //!
-//! Cloning is cheap by construction: per-account Region state sits behind one `Arc` per account
-//! and is copied on first write (`Arc::make_mut`), so cloning a 10,000-account, 17-Region world
-//! copies pointers, not 170,000 account-Region states.
+//! Cloning a built world is cheap: its account-Region states sit in chunks shared behind `Arc`s
+//! (`store`), copied by the world that first writes them, so cloning a 10,000-account, 17-Region
+//! world copies pointers, not 170,000 account-Region states. A world that has run owns its chunks
+//! and writes them without any check; `World::share` makes it cheap to clone again.
 
 mod build;
 pub mod central;
@@ -187,9 +188,10 @@ impl World {
     pub fn ar(&self, account: AccountIdx, region: RegionIdx) -> &ArState {
         self.ars.get(account, region)
     }
-    /// Starts fetching one account-Region's state into the cache (a hint; changes nothing).
+    /// Starts fetching what applying work to one account-Region reads first into the cache: the
+    /// account's record and the account-Region's state (a hint; changes nothing).
     pub fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
-        crate::hint::prefetch_for_write(&self.accounts[account.index()].placement);
+        crate::hint::prefetch(&self.accounts[account.index()].placement);
         self.ars.prefetch(account, region)
     }
     /// Lets clones share the account-Region states as they stand: after this, a clone copies one
@@ -198,6 +200,12 @@ impl World {
     /// every clone until it is shared again).
     pub fn share(&mut self) {
         self.ars.share();
+    }
+    /// Whether this world's account-Region states are all shared with `other`'s (a clone of a
+    /// built world, before either writes).
+    #[cfg(test)]
+    pub(crate) fn shares_states_with(&self, other: &World) -> bool {
+        self.ars.shares_every_chunk_with(&other.ars)
     }
     /// The hub of one account-Region, if enabled.
     pub fn hub(&self, account: AccountIdx, region: RegionIdx) -> Option<&Hub> {

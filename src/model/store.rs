@@ -64,10 +64,8 @@ impl Chunk {
 
     /// Makes the chunk shareable (moves a pointer; copies nothing).
     fn share(&mut self) {
-        if let Chunk::Owned(states) = std::mem::replace(self, Chunk::Owned(Box::default())) {
-            *self = Chunk::Shared(Arc::new(states));
-        } else {
-            unreachable!("only owned chunks are replaced");
+        if let Chunk::Owned(states) = self {
+            *self = Chunk::Shared(Arc::new(std::mem::take(states)));
         }
     }
 }
@@ -116,22 +114,32 @@ impl ArStore {
     pub(crate) fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
         // A state is two cache lines (`ArState` is 128 bytes, aligned to 64): one field in each.
         let state = self.get(account, region);
-        crate::hint::prefetch_for_write(&state.association);
-        crate::hint::prefetch_for_write(&state.memberships);
+        crate::hint::prefetch(&state.association);
+        crate::hint::prefetch(&state.memberships);
+    }
+
+    /// Whether every chunk is shared with `other` (one allocation behind both), as in a clone of a
+    /// shared store before either writes.
+    #[cfg(test)]
+    pub(crate) fn shares_every_chunk_with(&self, other: &ArStore) -> bool {
+        self.chunks.len() == other.chunks.len()
+            && self
+                .chunks
+                .iter()
+                .zip(&other.chunks)
+                .all(|(a, b)| matches!((a, b), (Chunk::Shared(a), Chunk::Shared(b)) if Arc::ptr_eq(a, b)))
     }
 
     /// Makes every chunk shareable, so that clones copy pointers, not states.
     pub(crate) fn share(&mut self) {
         for chunk in &mut self.chunks {
-            if let Chunk::Owned(_) = chunk {
-                chunk.share();
-            }
+            chunk.share();
         }
     }
 
     /// Adds an account whose every Region starts as `blank`.
     pub(crate) fn push(&mut self, blank: ArState) {
-        if self.n_accounts % CHUNK == 0 {
+        if self.n_accounts.is_multiple_of(CHUNK) {
             self.chunks.push(Chunk::Owned(std::iter::repeat_n(&blank, CHUNK * self.n_regions).cloned().collect()));
         }
         let account = AccountIdx(self.n_accounts as u32);

@@ -439,13 +439,13 @@ fn failure_reason(
             ));
         }
     }
-    if let Some(record) = w.enabled_membership(account, region) {
-        if record.administrator != da {
-            return Some((
-                RuleId::MEMBER_3,
-                format!("The account is a member of another administrator ({})", w.account_id(record.administrator)),
-            ));
-        }
+    if let Some(record) = w.enabled_membership(account, region)
+        && record.administrator != da
+    {
+        return Some((
+            RuleId::MEMBER_3,
+            format!("The account is a member of another administrator ({})", w.account_id(record.administrator)),
+        ));
     }
     let is_member = w.record(da, account, region).is_some_and(|r| r.status == MemberStatus::Enabled);
     if content.service_enabled && account != da && !is_member && w.member_limit_reached(da, region) {

@@ -32,8 +32,10 @@ pub(super) fn enable_hub(
     // HUB-4 / QUOTA-9: re-enabled within 90 days, the hub gets its settings back (not its
     // standards, which must be enabled again).
     let retained = tx.w().ar(account, region).retained.as_deref();
-    let within = |r: &&crate::model::Retained| tx.now.since(r.disabled_at) < crate::model::SimDuration::from_days(90);
-    if let Some(old) = retained.filter(within).map(|r| r.hub.clone()) {
+    let now = tx.now;
+    if let Some(old) =
+        retained.filter(|r| now.since(r.disabled_at) < crate::model::SimDuration::from_days(90)).map(|r| r.hub.clone())
+    {
         let hub = tx.w().hub(account, region).expect("just enabled");
         if old.auto_enable_controls != hub.auto_enable_controls {
             tx.emit(
@@ -244,12 +246,12 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
         }
     }
     for region in scope.iter() {
-        if let Some(config) = tx.w().org_config(region).cloned() {
-            if config.configuration_type == ConfigurationType::Central {
-                let config = OrgConfig::fresh();
-                let cited = if forced { rule } else { RuleId::LIFE_14 };
-                tx.emit(cited, Change::OrganizationConfiguration { region, config: Some(config) });
-            }
+        if let Some(config) = tx.w().org_config(region).cloned()
+            && config.configuration_type == ConfigurationType::Central
+        {
+            let config = OrgConfig::fresh();
+            let cited = if forced { rule } else { RuleId::LIFE_14 };
+            tx.emit(cited, Change::OrganizationConfiguration { region, config: Some(config) });
         }
     }
     tx.emit(rule, Change::CentralConfigurationEnded);
@@ -347,22 +349,14 @@ pub(super) fn account_joined(tx: &mut Tx, account: AccountIdx, method: JoinMetho
         // MEMBER-2: organization records never sit in Created/Invited, so only an Enabled
         // invitation converts; a pending one is withdrawn (INV-1) and the joiner is treated like
         // any other.
-        if let Some(record) = tx.w().record(admin, account, region) {
-            if record.member_type == MemberType::Invitation {
-                if record.status == MemberStatus::Enabled {
-                    set_record(
-                        tx,
-                        region,
-                        admin,
-                        account,
-                        MemberType::Organization,
-                        MemberStatus::Enabled,
-                        RuleId::LIFE_1,
-                    );
-                    continue;
-                }
-                purge_record(tx, region, admin, account, RuleId::INV_1);
+        if let Some(record) = tx.w().record(admin, account, region)
+            && record.member_type == MemberType::Invitation
+        {
+            if record.status == MemberStatus::Enabled {
+                set_record(tx, region, admin, account, MemberType::Organization, MemberStatus::Enabled, RuleId::LIFE_1);
+                continue;
             }
+            purge_record(tx, region, admin, account, RuleId::INV_1);
         }
         if tx.w().is_central_region(region) || designation.status != AdminStatus::Enabled {
             continue;

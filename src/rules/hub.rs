@@ -100,14 +100,14 @@ pub(super) fn hub_arn(w: &World, account: AccountIdx, region: crate::model::Regi
 pub(super) fn describe_hub(w: &World, ctx: Ctx, requested: Option<&str>) -> Result<Response, ApiError> {
     access::hub_on(w, ctx)?;
     let arn = hub_arn(w, ctx.caller, ctx.region);
-    if let Some(requested) = requested {
-        if requested != arn {
-            return Err(ApiError::new(
-                RuleId::ERR_12,
-                ErrorCode::ResourceNotFoundException,
-                format!("Hub {requested} not found"),
-            ));
-        }
+    if let Some(requested) = requested
+        && requested != arn
+    {
+        return Err(ApiError::new(
+            RuleId::ERR_12,
+            ErrorCode::ResourceNotFoundException,
+            format!("Hub {requested} not found"),
+        ));
     }
     let hub = w.hub(ctx.caller, ctx.region).expect("checked by hub_on");
     Ok(json!({
@@ -172,13 +172,14 @@ pub(super) fn update_security_hub_configuration(
     access::not_centrally_managed(tx.w(), ctx)?;
     let hub = tx.w().hub(ctx.caller, ctx.region).expect("checked by hub_on");
     // HUB-2: a member follows its administrator's generator; only the administrator changes it.
-    if let Some(g) = generator {
-        if g != hub.control_finding_generator && tx.w().enabled_membership(ctx.caller, ctx.region).is_some() {
-            return Err(access::invalid(
-                RuleId::HUB_2,
-                "ControlFindingGenerator of a member account follows its administrator and can only be changed there",
-            ));
-        }
+    if let Some(g) = generator
+        && g != hub.control_finding_generator
+        && tx.w().enabled_membership(ctx.caller, ctx.region).is_some()
+    {
+        return Err(access::invalid(
+            RuleId::HUB_2,
+            "ControlFindingGenerator of a member account follows its administrator and can only be changed there",
+        ));
     }
     let new_auto = auto_enable_controls.unwrap_or(hub.auto_enable_controls);
     let new_generator = generator.unwrap_or(hub.control_finding_generator);

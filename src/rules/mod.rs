@@ -3,7 +3,8 @@
 //! One call goes in; out come the API response or error, the effects (each a typed change with
 //! the RULES.md id behind it) and the follow-up work the service does later. The engine is a pure
 //! function of the world and the call: it reads no clock, draws no random number and does no I/O;
-//! anything that happens later is returned as a `FollowUp` for the simulator to schedule.
+//! anything that happens later is a `FollowUp`, listed in the outcome (`apply`) or handed to the
+//! caller's `FollowUpSink` as it is scheduled (`apply_scheduling`), for the simulator to queue.
 //!
 //! Checks run in the order ERR-1 fixes (validation, caller identity, hub subscription, role,
 //! Region, state, per-item), and a failing call changes nothing (GEN-3). One file per family of

@@ -67,16 +67,17 @@ pub(super) fn enable_organization_admin_account(
             "The management account must enable Security Hub in this Region before it can be the administrator",
         ));
     }
-    if let Some(registered) = w.org.delegated_admin {
-        if registered != target && !is_management {
-            return Err(access::invalid(
-                RuleId::ADMIN_6,
-                format!(
-                    "Account {} is the organization's delegated administrator; the administrator must be it or the management account",
-                    w.account_id(registered)
-                ),
-            ));
-        }
+    if let Some(registered) = w.org.delegated_admin
+        && registered != target
+        && !is_management
+    {
+        return Err(access::invalid(
+            RuleId::ADMIN_6,
+            format!(
+                "Account {} is the organization's delegated administrator; the administrator must be it or the management account",
+                w.account_id(registered)
+            ),
+        ));
     }
     match w.designation(ctx.region) {
         Some(d) if d.account == target && d.status == AdminStatus::Enabled => {

@@ -202,10 +202,10 @@ fn disable_service_access(tx: &mut Tx, ctx: Ctx, service_principal: &str) -> Res
     tx.emit(RuleId::TRUST_3, Change::TrustedAccess { enabled: false });
     // LIFE-12 / TIME-6: designations show DISABLE_IN_PROGRESS until the clean-up completes.
     for region in tx.w().regions.indices().collect::<Vec<_>>() {
-        if let Some(d) = tx.w().designation(region) {
-            if d.status == AdminStatus::Enabled {
-                tx.emit(RuleId::TIME_6, Change::AdministratorRemovalStarted { region, account: d.account });
-            }
+        if let Some(d) = tx.w().designation(region)
+            && d.status == AdminStatus::Enabled
+        {
+            tx.emit(RuleId::TIME_6, Change::AdministratorRemovalStarted { region, account: d.account });
         }
     }
     let home = tx.w().central.home.unwrap_or(ctx.region);
@@ -292,10 +292,11 @@ fn deregister_delegated_administrator(
     let account = account.expect("checked above");
     tx.emit(RuleId::ADMIN_10, Change::DelegatedAdministratorDeregistered { account });
     for region in tx.w().regions.indices().collect::<Vec<_>>() {
-        if let Some(d) = tx.w().designation(region) {
-            if d.account == account && d.status == AdminStatus::Enabled {
-                tx.emit(RuleId::ADMIN_12, Change::AdministratorRemovalStarted { region, account });
-            }
+        if let Some(d) = tx.w().designation(region)
+            && d.account == account
+            && d.status == AdminStatus::Enabled
+        {
+            tx.emit(RuleId::ADMIN_12, Change::AdministratorRemovalStarted { region, account });
         }
     }
     tx.later(DelayClass::OrganizationsCleanup, ctx.region, ServiceWork::CompleteDeregistration { account });

@@ -231,14 +231,14 @@ pub(super) fn update_configuration_policy(
     let content = spec.map(parse_content).transpose()?;
     access::central_da(tx.w(), ctx)?;
     let idx = resolve_policy(tx.w(), identifier)?;
-    if let Some(name) = name {
-        if tx.w().central.policy_by_name(name).is_some_and(|other| other != idx) {
-            return Err(ApiError::new(
-                RuleId::POLICY_5,
-                ErrorCode::ResourceConflictException,
-                format!("A configuration policy named {name} already exists"),
-            ));
-        }
+    if let Some(name) = name
+        && tx.w().central.policy_by_name(name).is_some_and(|other| other != idx)
+    {
+        return Err(ApiError::new(
+            RuleId::POLICY_5,
+            ErrorCode::ResourceConflictException,
+            format!("A configuration policy named {name} already exists"),
+        ));
     }
     let mut policy = tx.w().central.policy(idx).expect("resolved").clone();
     if let Some(name) = name {

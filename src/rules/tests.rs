@@ -1549,6 +1549,7 @@ fn world_clone_shares_account_region_state() {
     let world = WorldBuilder::new(regions, id(MGMT)).generate_in("Workloads", 10_000).build().unwrap();
     let mut copy = world.clone();
     assert_eq!(copy.n_accounts(), 10_001);
+    assert!(copy.shares_states_with(&world), "a clone of a built world copies pointers, not states");
     // A write to the copy leaves the original untouched (copy-on-write per account).
     let outcome = apply(
         &mut copy,
@@ -1563,4 +1564,5 @@ fn world_clone_shares_account_region_state() {
     assert!(copy.hub_enabled(crate::model::AccountIdx(1), RegionIdx(0)));
     assert!(!world.hub_enabled(crate::model::AccountIdx(1), RegionIdx(0)));
     assert_eq!(StandardSet::defaults(), copy.hub(crate::model::AccountIdx(1), RegionIdx(0)).unwrap().standards());
+    assert!(!copy.shares_states_with(&world), "the written chunk is the copy's own now");
 }

@@ -4,7 +4,7 @@
 //! or after quiescence.
 //!
 //! Steps are queued before the run starts, so a step due at the same instant as service work runs
-//! first (its sequence number is earlier); its call is built only when it is due.
+//! first (it was scheduled first); its call is built only when it is due.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -338,10 +338,10 @@ fn check_step(
     };
     match (expect, result) {
         (StepExpect::Ok { response, unprocessed }, Ok(value)) => {
-            if let Some(wanted) = response {
-                if !json_contains(value, wanted) {
-                    fail(format!("a response containing {wanted}"), value.to_string());
-                }
+            if let Some(wanted) = response
+                && !json_contains(value, wanted)
+            {
+                fail(format!("a response containing {wanted}"), value.to_string());
             }
             if let Some(wanted) = unprocessed {
                 let got: Vec<String> = value["UnprocessedAccounts"]

@@ -241,12 +241,11 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             }
         }
     }
-    if let Some(feature_set) = &org.feature_set {
-        if c.one_of(feature_set, "feature set", &["ALL", "CONSOLIDATED_BILLING"]).as_deref()
+    if let Some(feature_set) = &org.feature_set
+        && c.one_of(feature_set, "feature set", &["ALL", "CONSOLIDATED_BILLING"]).as_deref()
             == Some("CONSOLIDATED_BILLING")
-        {
-            builder = builder.feature_set(FeatureSet::ConsolidatedBilling);
-        }
+    {
+        builder = builder.feature_set(FeatureSet::ConsolidatedBilling);
     }
     if let Some(n) = org.max_accounts {
         builder = builder.max_accounts(n);
@@ -362,10 +361,10 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         if let Some(n) = raw_limits.policies {
             quotas.policies = n;
         }
-        if let Some(t) = &raw_limits.max_time {
-            if let Some(t) = c.duration(t) {
-                limits.max_time = t;
-            }
+        if let Some(t) = &raw_limits.max_time
+            && let Some(t) = c.duration(t)
+        {
+            limits.max_time = t;
         }
         if let Some(n) = raw_limits.max_events {
             limits.max_events = n;
@@ -883,10 +882,10 @@ fn validate_expect(
         Some(value) => admin_or_none(c, value),
         None => None,
     };
-    if let (Some(expected), Some(_)) = (&administrator, &raw.administrator) {
-        if let Some(account) = needs_account(c, "administrator") {
-            per_region(&mut checks, &each_region, expected, |region| CheckKind::Administrator { account, region });
-        }
+    if let (Some(expected), Some(_)) = (&administrator, &raw.administrator)
+        && let Some(account) = needs_account(c, "administrator")
+    {
+        per_region(&mut checks, &each_region, expected, |region| CheckKind::Administrator { account, region });
     }
     let record_admin = administrator.as_deref().filter(|a| *a != "none").and_then(|a| AccountId::parse(a).ok());
     if let Some(value) = &raw.member_status {
@@ -943,25 +942,25 @@ fn validate_expect(
             checks.push(Check { kind: CheckKind::AccountState { account }, expected });
         }
     }
-    if let Some(on) = raw.in_organization {
-        if let Some(account) = needs_account(c, "in_organization") {
-            checks.push(Check { kind: CheckKind::InOrganization { account }, expected: on.to_string() });
-        }
+    if let Some(on) = raw.in_organization
+        && let Some(account) = needs_account(c, "in_organization")
+    {
+        checks.push(Check { kind: CheckKind::InOrganization { account }, expected: on.to_string() });
     }
-    if let Some(n) = raw.member_count {
-        if let Some(account) = needs_account(c, "member_count") {
-            per_region(&mut checks, &each_region, &n.to_string(), |region| CheckKind::MemberCount { account, region });
-        }
+    if let Some(n) = raw.member_count
+        && let Some(account) = needs_account(c, "member_count")
+    {
+        per_region(&mut checks, &each_region, &n.to_string(), |region| CheckKind::MemberCount { account, region });
     }
-    if let Some(value) = &raw.security_hub_admin {
-        if let Some(expected) = admin_or_none(c, value) {
-            per_region(&mut checks, &each_region, &expected, |region| CheckKind::SecurityHubAdmin { region });
-        }
+    if let Some(value) = &raw.security_hub_admin
+        && let Some(expected) = admin_or_none(c, value)
+    {
+        per_region(&mut checks, &each_region, &expected, |region| CheckKind::SecurityHubAdmin { region });
     }
-    if let Some(value) = &raw.delegated_admin {
-        if let Some(expected) = admin_or_none(c, value) {
-            checks.push(Check { kind: CheckKind::DelegatedAdmin, expected });
-        }
+    if let Some(value) = &raw.delegated_admin
+        && let Some(expected) = admin_or_none(c, value)
+    {
+        checks.push(Check { kind: CheckKind::DelegatedAdmin, expected });
     }
     if let Some(on) = raw.trusted_access {
         checks.push(Check { kind: CheckKind::TrustedAccess, expected: on.to_string() });
@@ -978,19 +977,19 @@ fn validate_expect(
         }),
     ];
     for (value, what, allowed, kind) in region_keys {
-        if let Some(value) = value {
-            if let Some(expected) = c.one_of(value, what, allowed) {
-                per_region(&mut checks, &each_region, &expected, kind);
-            }
+        if let Some(value) = value
+            && let Some(expected) = c.one_of(value, what, allowed)
+        {
+            per_region(&mut checks, &each_region, &expected, kind);
         }
     }
     if let Some(on) = raw.auto_enable {
         per_region(&mut checks, &each_region, &on.to_string(), |region| CheckKind::AutoEnable { region });
     }
-    if let Some(value) = &raw.central {
-        if let Some(expected) = c.one_of(value, "central configuration state", &["on", "off", "pending"]) {
-            checks.push(Check { kind: CheckKind::Central, expected });
-        }
+    if let Some(value) = &raw.central
+        && let Some(expected) = c.one_of(value, "central configuration state", &["on", "off", "pending"])
+    {
+        checks.push(Check { kind: CheckKind::Central, expected });
     }
     if let Some(value) = &raw.effective_policy {
         let text = value.get_ref();
@@ -1004,21 +1003,18 @@ fn validate_expect(
             checks.push(Check { kind: CheckKind::EffectivePolicy { target }, expected: text.clone() });
         }
     }
-    if let Some(value) = &raw.management_type {
-        if let Some(expected) =
+    if let Some(value) = &raw.management_type
+        && let Some(expected) =
             c.one_of(value, "management type", &["centrally-managed", "self-managed", "unassociated"])
-        {
-            if let Some(target) = needs_target(c, "management_type") {
-                checks.push(Check { kind: CheckKind::ManagementType { target }, expected });
-            }
-        }
+        && let Some(target) = needs_target(c, "management_type")
+    {
+        checks.push(Check { kind: CheckKind::ManagementType { target }, expected });
     }
-    if let Some(value) = &raw.association_status {
-        if let Some(expected) = c.one_of(value, "association status", &["PENDING", "SUCCESS", "FAILED", "none"]) {
-            if let Some(target) = needs_target(c, "association_status") {
-                checks.push(Check { kind: CheckKind::AssociationStatus { target, region }, expected });
-            }
-        }
+    if let Some(value) = &raw.association_status
+        && let Some(expected) = c.one_of(value, "association status", &["PENDING", "SUCCESS", "FAILED", "none"])
+        && let Some(target) = needs_target(c, "association_status")
+    {
+        checks.push(Check { kind: CheckKind::AssociationStatus { target, region }, expected });
     }
     if let Some(n) = raw.policies {
         checks.push(Check { kind: CheckKind::Policies, expected: n.to_string() });

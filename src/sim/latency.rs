@@ -100,10 +100,11 @@ impl LatencyModel {
     /// Draws a delay for `class`.
     pub fn draw(&self, class: DelayClass, rng: &mut ChaCha8Rng) -> SimDuration {
         let mut range = self.range(class);
-        if let (DelayClass::AssociationApply, Some(tail)) = (class, self.association_tail) {
-            if tail.probability > 0.0 && rng.random_bool(tail.probability.min(1.0)) {
-                range = tail.range;
-            }
+        if let (DelayClass::AssociationApply, Some(tail)) = (class, self.association_tail)
+            && tail.probability > 0.0
+            && rng.random_bool(tail.probability.min(1.0))
+        {
+            range = tail.range;
         }
         range.draw(rng)
     }

@@ -1,5 +1,5 @@
-//! The event queue: events ordered by (time, sequence number taken at scheduling), so that events
-//! at the same instant run in the order they were scheduled, never in heap order.
+//! The event queue: events ordered by time, and events at the same instant in the order they were
+//! scheduled, never in heap order.
 //!
 //! Time never goes backwards in a simulation, so the queue is a monotone radix heap on time alone,
 //! with 8-bit digits: an event waits in the bucket named by the highest byte in which its time
@@ -10,7 +10,7 @@
 //! heap moves it up to thirty times), and the buckets are read and written sequentially
 //! (cache-friendly at 100,000+ waiting events). Pushes are O(1).
 //!
-//! Ties: every bucket, and so `due`, holds its events in sequence order (pushes append the newest;
+//! Ties: every bucket, and so `due`, holds its events in scheduling order (pushes append the newest;
 //! a refill moves one bucket, in order, into lower ones, which are empty then), so events at the
 //! same instant come out in the order they were scheduled without the queue storing any sequence
 //! number: an entry is its time and its event (64 bytes for the simulator's events).
@@ -40,17 +40,16 @@ const RADIX: usize = 1 << DIGIT_BITS;
 /// where their digit is `v`.
 const BUCKETS: usize = RADIX * (u64::BITS / DIGIT_BITS) as usize;
 
-/// A min-queue on (time, seq).
+/// A min-queue on time; ties in scheduling order.
 pub struct EventQueue<E> {
     /// The time of the events in `due`; no event waits earlier.
     floor: u64,
-    /// The events at `floor`, in sequence order.
+    /// The events at `floor`, in scheduling order.
     due: VecDeque<Scheduled<E>>,
     buckets: Vec<Vec<Scheduled<E>>>,
     /// One bit per bucket: whether it holds an event.
     occupied: [u64; BUCKETS / 64],
     len: usize,
-    next_seq: u64,
     peak: usize,
 }
 
@@ -62,7 +61,6 @@ impl<E> Default for EventQueue<E> {
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
             occupied: [0; BUCKETS / 64],
             len: 0,
-            next_seq: 0,
             peak: 0,
         }
     }
@@ -77,11 +75,9 @@ fn bucket_of(time: u64, floor: u64) -> usize {
 }
 
 impl<E> EventQueue<E> {
-    /// Schedules `event` at `at`, which is not before the last event taken; returns its sequence
-    /// number (events at the same time come out in this order).
-    pub fn push(&mut self, at: SimTime, event: E) -> u64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
+    /// Schedules `event` at `at`, which is not before the last event taken. Events at the same
+    /// time come out in the order they were pushed.
+    pub fn push(&mut self, at: SimTime, event: E) {
         assert!(
             at.as_ms() >= self.floor,
             "an event scheduled at {at}, before the event last taken (time never goes backwards)"
@@ -89,7 +85,6 @@ impl<E> EventQueue<E> {
         self.place(Scheduled { at, event });
         self.len += 1;
         self.peak = self.peak.max(self.len);
-        seq
     }
 
     /// Puts an event where it belongs relative to the floor (never earlier than the floor).
@@ -224,6 +219,18 @@ mod tests {
         assert_eq!(order, vec!["sooner", "late", "late too", "latest"]);
     }
 
+    /// Looking ahead into a bucket of a higher digit finds its earliest event, wherever it sits.
+    #[test]
+    fn peek_time_finds_the_earliest_event_of_a_wide_bucket() {
+        let mut queue = EventQueue::default();
+        queue.push(SimTime(800), "later");
+        queue.push(SimTime(770), "sooner");
+        assert_eq!(queue.peek_time(), Some(SimTime(770)));
+        assert!(queue.has_due(SimTime(780)));
+        assert!(!queue.has_due(SimTime(769)));
+        assert_eq!(queue.pop_until(SimTime(780)).map(|s| s.event), Some("sooner"));
+    }
+
     #[test]
     #[should_panic(expected = "time never goes backwards")]
     fn scheduling_before_the_last_event_taken_is_refused() {
@@ -255,7 +262,7 @@ mod tests {
         assert!(seen_lookahead > 1_000, "the look-ahead reaches past `due`: {seen_lookahead}");
     }
 
-    /// Against a sort by (time, seq): random pushes interleaved with pops and look-aheads, times
+    /// Against a sort by (time, push order): random pushes interleaved with pops and look-aheads, times
     /// that collide often and span every bucket.
     #[test]
     fn pops_in_time_then_scheduling_order_like_a_sort() {
@@ -272,19 +279,20 @@ mod tests {
                     0..6 => {
                         let spread = [3u64, 1_000, 1 << 40][rng.random_range(0..3)];
                         let at = now + rng.random_range(0..spread);
-                        let seq = queue.push(SimTime(at), (at, pushed));
-                        assert_eq!(seq, pushed);
+                        queue.push(SimTime(at), (at, pushed));
+                        reference.push((at, pushed));
                         pushed += 1;
-                        reference.push((at, seq));
                     }
                     6..8 => {
                         let until = now + rng.random_range(0..50);
-                        let _ = queue.has_due(SimTime(until));
+                        let earliest = reference.iter().map(|(at, _)| *at).min();
+                        assert_eq!(queue.peek_time(), earliest.map(SimTime));
+                        assert_eq!(queue.has_due(SimTime(until)), earliest.is_some_and(|at| at <= until));
                         if round % 2 == 0 {
                             // The scenario runner's pattern: look ahead, then schedule at `until`.
-                            let seq = queue.push(SimTime(until), (until, pushed));
+                            queue.push(SimTime(until), (until, pushed));
+                            reference.push((until, pushed));
                             pushed += 1;
-                            reference.push((until, seq));
                         }
                     }
                     _ => {
