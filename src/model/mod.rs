@@ -190,9 +190,12 @@ impl World {
     }
     /// Starts fetching what applying work to one account-Region reads first into the cache: the
     /// account's record and the account-Region's state (a hint; changes nothing).
+    /// Out of range, it does nothing: a hint never panics.
     pub fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
-        crate::hint::prefetch(&self.accounts[account.index()].placement);
-        self.ars.prefetch(account, region)
+        if let Some(record) = self.accounts.get(account.index()) {
+            crate::hint::prefetch(&record.placement);
+            self.ars.prefetch(account, region);
+        }
     }
     /// Lets clones share the account-Region states as they stand: after this, a clone copies one
     /// pointer per eight accounts, and each world copies a shared group of states when it first

@@ -113,9 +113,11 @@ impl ArStore {
     #[inline]
     pub(crate) fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
         // A state is two cache lines (`ArState` is 128 bytes, aligned to 64): one field in each.
-        let state = self.get(account, region);
-        crate::hint::prefetch(&state.association);
-        crate::hint::prefetch(&state.memberships);
+        if account.index() < self.n_accounts && region.index() < self.n_regions {
+            let state = self.get(account, region);
+            crate::hint::prefetch(&state.association);
+            crate::hint::prefetch(&state.memberships);
+        }
     }
 
     /// Whether every chunk is shared with `other` (one allocation behind both), as in a clone of a
@@ -201,6 +203,14 @@ mod tests {
         drop(original.clone());
         original.get_mut(AccountIdx(0), RegionIdx(0)).config_recording = true;
         assert_eq!(original.get(AccountIdx(0), RegionIdx(0)) as *const ArState, before, "same memory");
+    }
+
+    #[test]
+    fn prefetching_out_of_range_does_nothing() {
+        let s = store(3, 2);
+        s.prefetch(AccountIdx(2), RegionIdx(1));
+        s.prefetch(AccountIdx(3), RegionIdx(0));
+        s.prefetch(AccountIdx(0), RegionIdx(2));
     }
 
     #[test]
