@@ -62,6 +62,12 @@ impl Chunk {
         }
     }
 
+    /// Whether both are the same shared chunk (one allocation behind both).
+    #[cfg(test)]
+    fn is_shared_with(&self, other: &Chunk) -> bool {
+        matches!((self, other), (Chunk::Shared(a), Chunk::Shared(b)) if Arc::ptr_eq(a, b))
+    }
+
     /// Makes the chunk shareable (moves a pointer; copies nothing).
     fn share(&mut self) {
         if let Chunk::Owned(states) = self {
@@ -125,11 +131,7 @@ impl ArStore {
     #[cfg(test)]
     pub(crate) fn shares_every_chunk_with(&self, other: &ArStore) -> bool {
         self.chunks.len() == other.chunks.len()
-            && self
-                .chunks
-                .iter()
-                .zip(&other.chunks)
-                .all(|(a, b)| matches!((a, b), (Chunk::Shared(a), Chunk::Shared(b)) if Arc::ptr_eq(a, b)))
+            && self.chunks.iter().zip(&other.chunks).all(|(a, b)| a.is_shared_with(b))
     }
 
     /// Makes every chunk shareable, so that clones copy pointers, not states.
@@ -175,10 +177,6 @@ mod tests {
         }
     }
 
-    fn shares_with(a: &Chunk, b: &Chunk) -> bool {
-        matches!((a, b), (Chunk::Shared(a), Chunk::Shared(b)) if Arc::ptr_eq(a, b))
-    }
-
     #[test]
     fn a_clone_of_a_shared_store_copies_on_write_and_leaves_the_original_alone() {
         let mut original = store(CHUNK + 1, 2);
@@ -188,7 +186,7 @@ mod tests {
         assert!(copy.get(AccountIdx(1), RegionIdx(1)).config_recording);
         assert!(!original.get(AccountIdx(1), RegionIdx(1)).config_recording);
         assert!(matches!(copy.chunks[0], Chunk::Owned(_)), "the written chunk is the copy's own");
-        assert!(shares_with(&original.chunks[1], &copy.chunks[1]), "untouched chunks stay shared");
+        assert!(original.chunks[1].is_shared_with(&copy.chunks[1]), "untouched chunks stay shared");
         // The original writes its own copy of a chunk the clone still shares, and the clone keeps
         // what it had.
         original.get_mut(AccountIdx(CHUNK as u32), RegionIdx(0)).config_recording = true;

@@ -51,7 +51,8 @@ pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
 /// applies many calls and is done with each outcome's lists can hand them back and save the
 /// allocations.
 pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, buffers: Buffers) -> Outcome {
-    let Buffers { effects, mut follow_ups } = buffers.cleared();
+    let Buffers { effects, mut follow_ups } = buffers;
+    follow_ups.clear();
     let (result, effects) = apply_scheduling(world, now, call, effects, &mut follow_ups);
     Outcome { result, effects, follow_ups }
 }
@@ -101,15 +102,6 @@ pub struct Buffers {
     pub effects: Vec<Effect>,
     /// For the follow-ups.
     pub follow_ups: Vec<FollowUp>,
-}
-
-impl Buffers {
-    /// The same lists, emptied (their capacity kept).
-    pub fn cleared(mut self) -> Buffers {
-        self.effects.clear();
-        self.follow_ups.clear();
-        self
-    }
 }
 
 /// A call being applied: the world, the time, and what has been done so far.

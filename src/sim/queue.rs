@@ -99,14 +99,19 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// The lowest bucket holding an event (the earliest ones wait there when `due` is empty).
+    fn first_occupied(&self) -> Option<usize> {
+        let word = self.occupied.iter().position(|w| *w != 0)?;
+        Some(word * 64 + self.occupied[word].trailing_zeros() as usize)
+    }
+
     /// Makes `due` non-empty, unless the queue is.
     fn refill(&mut self) {
         if !self.due.is_empty() {
             return;
         }
-        let Some(word) = self.occupied.iter().position(|w| *w != 0) else { return };
-        let first = word * 64 + self.occupied[word].trailing_zeros() as usize;
-        self.occupied[word] &= !(1 << (first % 64));
+        let Some(first) = self.first_occupied() else { return };
+        self.occupied[first / 64] &= !(1 << (first % 64));
         let mut moving = std::mem::take(&mut self.buckets[first]);
         self.floor = moving.iter().map(|s| s.at.as_ms()).min().expect("non-empty bucket");
         for scheduled in moving.drain(..) {
@@ -123,8 +128,7 @@ impl<E> EventQueue<E> {
         if let Some(next) = self.due.front() {
             return Some(next.at);
         }
-        let word = self.occupied.iter().position(|w| *w != 0)?;
-        let first = word * 64 + self.occupied[word].trailing_zeros() as usize;
+        let first = self.first_occupied()?;
         let bucket = &self.buckets[first];
         if first < RADIX { bucket.first().map(|s| s.at) } else { bucket.iter().map(|s| s.at).min() }
     }
