@@ -263,15 +263,31 @@ impl World {
     /// `members_of` for those of `regions` where `admin` has records, in Region order: one pass
     /// over the accounts, where a pass per Region would stride across all of them.
     pub fn members_in(&self, admin: AccountIdx, regions: RegionSet) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
-        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> =
-            regions.iter().filter(|r| self.has_members(admin, *r)).map(|r| (r, Vec::new())).collect();
+        let regions = regions.iter().filter(|r| self.has_members(admin, *r)).collect();
+        self.accounts_per_region(regions, |member, region| self.record(admin, member, region).is_some())
+    }
+    /// The organization accounts other than `except` whose hub is on, for each of `regions` in
+    /// Region order: one pass over the accounts, like `members_in`.
+    pub fn org_hubs_in(&self, regions: RegionSet, except: AccountIdx) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
+        self.accounts_per_region(regions, |account, region| {
+            account != except && self.in_org(account) && self.hub_enabled(account, region)
+        })
+    }
+    /// For each of `regions`, the accounts (in index order) that `keep` keeps there, in one pass
+    /// over the accounts (each account's states lie close together).
+    fn accounts_per_region(
+        &self,
+        regions: RegionSet,
+        keep: impl Fn(AccountIdx, RegionIdx) -> bool,
+    ) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
+        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> = regions.iter().map(|r| (r, Vec::new())).collect();
         if lists.is_empty() {
             return lists;
         }
-        for member in self.account_indices() {
+        for account in self.account_indices() {
             for (region, list) in &mut lists {
-                if self.record(admin, member, *region).is_some() {
-                    list.push(member);
+                if keep(account, *region) {
+                    list.push(account);
                 }
             }
         }

@@ -364,7 +364,12 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
         }
         return Ok(json!({ "Status": "FAILED", "StatusMessage": message }));
     }
+    // CENTRAL-4: organization accounts whose hub is already on become members. Found for every
+    // Region in one pass: nothing below turns another account's hub on (`designate` enables the
+    // DA's own, which is never a candidate).
+    let mut hubs_on = tx.w().org_hubs_in(scope, da).into_iter();
     for region in scope.iter() {
+        let candidates = hubs_on.next().map(|(_, list)| list).unwrap_or_default();
         // CENTRAL-5: the DA is designated in every linked Region it can use.
         if !tx.w().region_usable(da, region) {
             continue;
@@ -374,12 +379,6 @@ pub(super) fn settle_central(tx: &mut Tx, generation: u32) -> Result<Response, A
         }
         let central = OrgConfig::central(OrgConfigStatus::Enabled);
         tx.emit(RuleId::ORGCFG_3, Change::OrganizationConfiguration { region, config: Some(central) });
-        // CENTRAL-4: organization accounts whose hub is already on become members.
-        let candidates: Vec<AccountIdx> = tx
-            .w()
-            .account_indices()
-            .filter(|a| *a != da && tx.w().in_org(*a) && tx.w().hub_enabled(*a, region))
-            .collect();
         for account in candidates {
             let w = tx.w();
             // ADMIN-13: an administrator of others (even by invitation) is not made a member.
