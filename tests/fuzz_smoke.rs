@@ -84,16 +84,12 @@ fn shards_merge_into_the_single_machine_report() {
     assert_eq!(merged, whole);
 }
 
-#[test]
-fn a_broken_invariant_is_shrunk_to_a_scenario_that_replays_it() {
-    let dir = temp_dir("canary");
-    let out = dir.display().to_string();
-    let (code, report, err) =
-        hubsim(&["fuzz", "--seeds", "0..6", "--members", "20", "--steps", "80", "--jobs", "1", "--out", &out], true);
-    assert_eq!(code, 1, "the canary must be found:\n{report}{err}");
-    assert!(report.contains("canary-no-account-leaves"), "{report}");
-    let written: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+/// Every scenario written to `dir` breaks the canary when replayed (exit 1, not 2 for a file that
+/// does not load), passes without it, and is shrunk to at most `max_steps` steps.
+fn every_written_scenario_replays_the_canary(dir: &std::path::Path, max_steps: usize) -> Vec<String> {
+    let written: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     assert!(!written.is_empty(), "a shrunk scenario was written");
+    let mut names = Vec::new();
     for file in written {
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(
@@ -102,12 +98,46 @@ fn a_broken_invariant_is_shrunk_to_a_scenario_that_replays_it() {
         );
         assert!(text.contains("Found with seed"));
         let steps = text.matches("[[step]]").count();
-        assert!(steps <= 3, "shrunk to a handful of steps, got {steps}:\n{text}");
+        assert!(steps <= max_steps, "shrunk to a handful of steps, got {steps}:\n{text}");
         let path = file.display().to_string();
-        let (code, replay, _) = hubsim(&["run", &path], true);
-        assert_eq!(code, 1, "replaying fails the same way:\n{replay}");
+        let (code, replay, err) = hubsim(&["run", &path], true);
+        assert_eq!(code, 1, "replaying fails the same way:\n{replay}{err}");
         assert!(replay.contains("canary-no-account-leaves"));
         let (code, _, _) = hubsim(&["run", &path], false);
         assert_eq!(code, 0, "without the broken invariant the scenario passes");
+        names.push(file.file_name().unwrap().to_string_lossy().into_owned());
     }
+    names.sort();
+    names
+}
+
+#[test]
+fn a_broken_invariant_is_shrunk_to_a_scenario_that_replays_it() {
+    let dir = temp_dir("canary");
+    let out = dir.display().to_string();
+    let (code, report, err) =
+        hubsim(&["fuzz", "--seeds", "0..6", "--members", "20", "--steps", "80", "--jobs", "1", "--out", &out], true);
+    assert_eq!(code, 1, "the canary must be found:\n{report}{err}");
+    assert!(report.contains("canary-no-account-leaves"), "{report}");
+    assert!(!report.contains("does not replay"), "{report}");
+    every_written_scenario_replays_the_canary(&dir, 3);
+}
+
+/// These seeds' workloads accept handshakes nobody offered and name policies no step creates. The
+/// scenarios written for them used to be unloadable (exit 2) and unshrunk (80 steps and more): the
+/// shrinker only keeps candidates that load, and the original never did.
+#[test]
+fn failures_of_workloads_naming_things_no_step_creates_are_shrunk_to_scenarios_that_replay() {
+    let dir = temp_dir("canary-dangling");
+    let out = dir.display().to_string();
+    for seeds in ["9..11", "21..22", "31..32"] {
+        let (code, report, err) =
+            hubsim(&["fuzz", "--seeds", seeds, "--members", "30", "--steps", "80", "--jobs", "1", "--out", &out], true);
+        assert_eq!(code, 1, "the canary must be found:\n{report}{err}");
+        assert!(!report.contains("does not replay"), "{report}");
+    }
+    let names = every_written_scenario_replays_the_canary(&dir, 3);
+    let expected: Vec<String> =
+        [10, 21, 31, 9].iter().map(|seed| format!("seed-{seed}-canary-no-account-leaves.toml")).collect();
+    assert_eq!(names, expected);
 }

@@ -2,13 +2,20 @@
 //! per campaign and cloned per run) and a stream of calls over every operation family. The seed
 //! also draws swarm weights, so different seeds stress different mixes, and sometimes picks the
 //! wrong caller or the wrong Region so that permission and error paths are fuzzed too.
+//!
+//! Calls name policies (`policy:p0` … `policy:p2`) and handshakes (`handshake:ACCOUNT`) whether
+//! or not an earlier step creates them, so that not-found paths are fuzzed as well. Those that no
+//! step creates at all are grounded to literal ids that exist nowhere
+//! (`scenario::ground_dangling_symbols`): the run behaves the same, and the steps, written as a
+//! scenario file, pass the load-time check that rejects such symbols in hand-written files. What
+//! runs is exactly what gets written.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use crate::model::{AccountId, Region, RegionIdx, SimTime, World, WorldBuilder};
-use crate::scenario::{CallerRef, Step};
+use crate::scenario::{self, CallerRef, Step};
 
 /// The management account of fuzzed organizations.
 pub const MANAGEMENT: &str = "111111111111";
@@ -86,6 +93,11 @@ impl Shape {
             b = b.opt_in(*a, *region);
         }
         b.build().expect("templates are valid")
+    }
+
+    /// The declared OU paths.
+    pub fn ou_paths(&self) -> impl Iterator<Item = &str> {
+        self.ous.iter().map(|(path, _)| path.as_str())
     }
 
     /// Every member account (not the management account or the DA).
@@ -177,6 +189,7 @@ pub fn workload(shape: &Shape, rng: &mut ChaCha8Rng, steps: usize) -> Vec<Step> 
             note: None,
         });
     }
+    scenario::ground_dangling_symbols(shape.ou_paths(), &mut out);
     out
 }
 
@@ -424,4 +437,48 @@ fn call(
         },
     };
     (caller, op.to_string(), args)
+}
+
+#[cfg(test)]
+mod tests {
+    use rayon::prelude::*;
+
+    use super::{TEMPLATES, shape, workload};
+    use crate::fuzz::write::{Provenance, scenario_text};
+    use crate::scenario;
+    use crate::sim::rng;
+
+    /// Every generated workload, written as a scenario file, loads back — the shrinker and
+    /// `hubsim run` both depend on it — and loads as exactly the steps that ran: grounding already
+    /// happened in the generator, so the loaded arguments are the generated ones.
+    #[test]
+    fn every_generated_workload_written_as_a_scenario_loads_back_as_itself() {
+        let cases: Vec<(usize, usize, u64)> = (0..TEMPLATES)
+            .flat_map(|template| {
+                [5, 30].into_iter().flat_map(move |members| (0..300).map(move |seed| (template, members, seed)))
+            })
+            .collect();
+        let grounded: usize = cases
+            .into_par_iter()
+            .map(|(template, members, seed)| {
+                let shape = shape(template, members);
+                let steps = workload(&shape, &mut rng::stream(seed, rng::Concern::Workload), 80);
+                let provenance = Provenance { invariant: "test", detail: "a test", seed, command: "test" };
+                let text = scenario_text(&shape, &steps, seed, &provenance);
+                let at = format!("seed {seed}, template {template}, {members} members");
+                let loaded = scenario::from_str(&at, &text)
+                    .unwrap_or_else(|d| panic!("{at}: the written workload does not load:\n{d:?}\n{text}"));
+                assert_eq!(loaded.steps.len(), steps.len(), "{at}");
+                for (generated, read) in steps.iter().zip(&loaded.steps) {
+                    assert_eq!((&generated.operation, &generated.args), (&read.operation, &read.args), "{at}");
+                    assert_eq!((generated.at, generated.caller, generated.region), (read.at, read.caller, read.region));
+                }
+                let mut again = steps.clone();
+                assert_eq!(scenario::ground_dangling_symbols(shape.ou_paths(), &mut again), 0, "{at}");
+                usize::from(["never-created-", "h-nobody-invited-"].iter().any(|l| text.contains(*l)))
+            })
+            .sum();
+        // The generator does name things no step creates; without grounding these would not load.
+        assert!(grounded > 100, "only {grounded} workloads needed grounding");
+    }
 }

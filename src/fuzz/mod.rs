@@ -1,6 +1,9 @@
 //! Fuzzing: seeded random lifecycles of organizations of up to `--members` accounts, run in
 //! parallel over seeds with every invariant checked after every event; each failure is shrunk to
-//! a minimal scenario file that replays it.
+//! a minimal scenario file that replays it. Every written file is checked to replay — the shrinker
+//! kept only candidates it had written, loaded back and seen fail, and checks the unshrunk run's
+//! file when it kept none — and one that does not is reported as a fuzzer bug with the failure,
+//! never silently.
 //!
 //! Results are collected in seed order and the report holds no wall-clock figure, so it is
 //! byte-identical for any `--jobs`. `--shard I/N` takes the seeds `s` with `s % N == I`, and
@@ -64,6 +67,11 @@ pub struct Failure {
     /// Steps left after shrinking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shrunk_steps: Option<usize>,
+    /// Set when the shrunk scenario could not be written, or was written but does not replay the
+    /// failure (it does not load, or runs without breaking the invariant): a bug of the fuzzer,
+    /// never left silent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_problem: Option<String>,
 }
 
 /// What a campaign (or a merge of shard campaigns) found.
@@ -150,6 +158,11 @@ impl FuzzReport {
                         f.shrunk_steps.unwrap_or(0)
                     ));
                 }
+                if let Some(problem) = &f.scenario_problem {
+                    out.push_str(&format!(
+                        "    FUZZER BUG: the shrunk scenario does not replay the failure: {problem}\n"
+                    ));
+                }
             }
         }
         out.push_str("sometimes reached:\n");
@@ -212,6 +225,7 @@ pub fn run_seed(config: &FuzzConfig, worlds: &[(Shape, World)], seed: u64) -> Fu
                 detail: message,
                 scenario: None,
                 shrunk_steps: None,
+                scenario_problem: None,
             });
             *report.violations.entry("panic".into()).or_default() += 1;
             return report;
@@ -252,6 +266,7 @@ pub fn run_seed(config: &FuzzConfig, worlds: &[(Shape, World)], seed: u64) -> Fu
             detail: detail.clone(),
             scenario: None,
             shrunk_steps: None,
+            scenario_problem: None,
         };
         if let Some(dir) = &config.out {
             let provenance = write::Provenance {
@@ -260,13 +275,17 @@ pub fn run_seed(config: &FuzzConfig, worlds: &[(Shape, World)], seed: u64) -> Fu
                 seed,
                 command: &config.command,
             };
-            let (small_shape, small_steps) =
-                shrink::shrink(shape, &steps, seed, violation.invariant, &provenance, config.shrink_budget);
-            let text = write::scenario_text(&small_shape, &small_steps, seed, &provenance);
+            let shrunk = shrink::shrink(shape, &steps, seed, violation.invariant, &provenance, config.shrink_budget);
+            // The text the shrinker checked (`shrunk.replays`) is the text written.
+            let text = write::scenario_text(&shrunk.shape, &shrunk.steps, seed, &provenance);
             let path = dir.join(format!("seed-{seed}-{}.toml", violation.invariant.name()));
-            if std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text)).is_ok() {
-                failure.scenario = Some(path.display().to_string());
-                failure.shrunk_steps = Some(small_steps.len());
+            match std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text)) {
+                Ok(()) => {
+                    failure.scenario = Some(path.display().to_string());
+                    failure.shrunk_steps = Some(shrunk.steps.len());
+                    failure.scenario_problem = shrunk.replays.err();
+                }
+                Err(e) => failure.scenario_problem = Some(format!("cannot write {}: {e}", path.display())),
             }
         }
         report.failures.push(failure);

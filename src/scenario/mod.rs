@@ -65,6 +65,7 @@ use std::path::Path;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use expect::{Check, CheckKind, StateExpect, StepExpect, TargetRef, When};
 pub use run::{Mismatch, Report, RunOptions, run};
+pub use symbols::ground_dangling_symbols;
 
 use crate::model::{AccountId, RegionIdx, SimTime, World};
 use crate::rules::RuleId;

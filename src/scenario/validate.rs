@@ -420,7 +420,25 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             s.args.as_ref()?.get_ref().get(key)?.as_str().and_then(|t| AccountId::parse(t).ok())
         }),
     };
-    let symbol_table = symbols::StaticSymbols::collect(&raw, &declared);
+    // Each step's arguments in the API's JSON shape, converted once: the symbol table is collected
+    // from them and the steps keep them (`None`: not a table, reported with the step).
+    let step_args: Vec<Option<Value>> = raw
+        .steps
+        .iter()
+        .map(|s| match &s.args {
+            Some(value) => {
+                value.get_ref().is_table().then(|| serde_json::to_value(value.get_ref()).unwrap_or(Value::Null))
+            }
+            None => Some(Value::Object(Default::default())),
+        })
+        .collect();
+    let symbol_table = symbols::StaticSymbols::collect(
+        raw.org.ous.keys().map(String::as_str),
+        raw.steps
+            .iter()
+            .zip(&step_args)
+            .filter_map(|(s, args)| Some((s.call.get_ref().rsplit(':').next().unwrap_or_default(), args.as_ref()?))),
+    );
     // Every account a step or expectation may name: declared, generated, or created by a step.
     let mut known: BTreeSet<AccountId> = created.clone();
     if let Some(world) = &world {
@@ -428,7 +446,7 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     }
     let mut steps = Vec::new();
     let mut previous_at = SimTime::ZERO;
-    for (index, raw_step) in raw.steps.iter().enumerate() {
+    for (index, (raw_step, args)) in raw.steps.iter().zip(step_args).enumerate() {
         let Some(at) = c.duration(&raw_step.at) else { continue };
         if at < previous_at {
             c.error(
@@ -443,7 +461,7 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         }
         previous_at = previous_at.max(at);
         if let Some(step) =
-            validate_step(&mut c, index, at, raw_step, &regions, &known, management, admin_alias, &symbol_table)
+            validate_step(&mut c, index, at, raw_step, args, &regions, &known, management, admin_alias, &symbol_table)
         {
             steps.push(step);
         }
@@ -560,6 +578,7 @@ fn validate_step(
     index: usize,
     at: SimTime,
     raw: &RawStep,
+    args: Option<Value>,
     regions: &[Region],
     known: &BTreeSet<AccountId>,
     management: Option<AccountId>,
@@ -667,17 +686,14 @@ fn validate_step(
         _ => {}
     }
     let args_span = raw.args.as_ref().map(|a| a.span()).unwrap_or_else(|| raw.call.span());
-    let args: Value = match &raw.args {
-        Some(value) if value.get_ref().is_table() => serde_json::to_value(value.get_ref()).unwrap_or(Value::Null),
-        Some(value) => {
-            c.error(
-                value.span(),
-                "`args` must be a table of the operation's parameters",
-                Some("{ Name = value, … }".into()),
-            );
-            return None;
-        }
-        None => Value::Object(Default::default()),
+    let Some(args) = args else {
+        let value = raw.args.as_ref().expect("only given arguments can be something other than a table");
+        c.error(
+            value.span(),
+            "`args` must be a table of the operation's parameters",
+            Some("{ Name = value, … }".into()),
+        );
+        return None;
     };
     for problem in symbols_table.check(&args) {
         c.error(args_span.clone(), problem.0, Some(problem.1));
