@@ -110,7 +110,13 @@ fn a_replaced_record_moves_to_the_end_and_the_roster_counts_it_once() {
     let admins: Vec<_> = w.ar(member, RegionIdx(0)).memberships.iter().map(|r| r.administrator).collect();
     assert_eq!(admins, vec![other, da]);
     let roster = w.roster(da, RegionIdx(0)).expect("da has a roster");
-    assert_eq!((roster.total, roster.counted, roster.enabled), (1, 1, 1));
+    assert_eq!((roster.total, roster.counted, roster.enabled, roster.invitations), (1, 1, 1, 0));
+    let theirs = w.roster(other, RegionIdx(0)).expect("other has a roster");
+    assert_eq!((theirs.total, theirs.counted, theirs.invitation_counted, theirs.invitations), (1, 1, 1, 1));
+    // An invitation record that no longer counts toward the quota is still an invitation record.
+    w.put_record(RegionIdx(0), member, record(other, MemberType::Invitation, MemberStatus::Removed));
+    let theirs = w.roster(other, RegionIdx(0)).expect("other has a roster");
+    assert_eq!((theirs.total, theirs.counted, theirs.invitation_counted, theirs.invitations), (1, 0, 0, 1));
     // A purge by DeleteMembers leaves MEMBER-9's marker; a new record clears it.
     w.take_record(RegionIdx(0), da, member, true).expect("the record exists");
     assert_eq!(w.ar(member, RegionIdx(0)).deleted_by, Some(da));

@@ -144,4 +144,6 @@ pub struct Roster {
     pub invitation_counted: u32,
     /// Records in `Enabled`.
     pub enabled: u32,
+    /// Invitation-type records in any status (ASSOC-16e looks for them only where there are any).
+    pub invitations: u32,
 }

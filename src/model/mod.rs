@@ -197,6 +197,11 @@ impl World {
             self.ars.prefetch(account, region);
         }
     }
+    /// Starts fetching one account-Region's state into the cache (a hint, like `prefetch`): for
+    /// cascades that walk many accounts in an order the hardware cannot guess.
+    pub fn prefetch_state(&self, account: AccountIdx, region: RegionIdx) {
+        self.ars.prefetch(account, region);
+    }
     /// Lets clones share the account-Region states as they stand: after this, a clone copies one
     /// pointer per eight accounts, and each world copies a shared group of states when it first
     /// writes one (a built world is already shared; a world that has run copies its states on
@@ -261,36 +266,32 @@ impl World {
         self.account_indices().filter(|m| self.record(admin, *m, region).is_some()).collect()
     }
     /// `members_of` for those of `regions` where `admin` has records, in Region order: one pass
-    /// over the accounts, where a pass per Region would stride across all of them.
+    /// over the states in memory order, where a pass per Region would stride across all of them.
     pub fn members_in(&self, admin: AccountIdx, regions: RegionSet) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
         let regions = regions.iter().filter(|r| self.has_members(admin, *r)).collect();
-        self.accounts_per_region(regions, |member, region| self.record(admin, member, region).is_some())
+        self.accounts_per_region(regions, |_, state| state.memberships.iter().any(|r| r.administrator == admin))
     }
     /// The organization accounts other than `except` whose hub is on, for each of `regions` in
-    /// Region order: one pass over the accounts, like `members_in`.
+    /// Region order: one pass, like `members_in`.
     pub fn org_hubs_in(&self, regions: RegionSet, except: AccountIdx) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
-        self.accounts_per_region(regions, |account, region| {
-            account != except && self.in_org(account) && self.hub_enabled(account, region)
+        self.accounts_per_region(regions, |account, state| {
+            state.hub.is_some() && account != except && self.in_org(account)
         })
     }
-    /// For each of `regions`, the accounts (in index order) that `keep` keeps there, in one pass
-    /// over the accounts (each account's states lie close together).
+    /// For each of `regions`, the accounts (in index order) whose state `keep` keeps there, in one
+    /// pass over the states in the order they lie in memory.
     fn accounts_per_region(
         &self,
         regions: RegionSet,
-        keep: impl Fn(AccountIdx, RegionIdx) -> bool,
+        keep: impl Fn(AccountIdx, &ArState) -> bool,
     ) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
-        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> = regions.iter().map(|r| (r, Vec::new())).collect();
-        if lists.is_empty() {
-            return lists;
-        }
-        for account in self.account_indices() {
-            for (region, list) in &mut lists {
-                if keep(account, *region) {
-                    list.push(account);
-                }
+        let order: Vec<RegionIdx> = regions.iter().collect();
+        let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> = order.iter().map(|r| (*r, Vec::new())).collect();
+        self.ars.visit_in_memory_order(&order, |position, account, _, state| {
+            if keep(account, state) {
+                lists[position].1.push(account);
             }
-        }
+        });
         lists
     }
     /// Whether `admin` has reached QUOTA-1 in `region`.
@@ -474,6 +475,9 @@ impl World {
         }
         if record.status == MemberStatus::Enabled {
             apply(&mut roster.enabled);
+        }
+        if record.member_type == MemberType::Invitation {
+            apply(&mut roster.invitations);
         }
     }
 }

@@ -108,6 +108,27 @@ impl ArStore {
         &self.chunks[chunk].states()[slot]
     }
 
+    /// Every state of `regions`, in the order they lie in memory: chunk by chunk, within a chunk
+    /// Region by Region (in `regions` order), account by account. `visit` gets the Region's
+    /// position in `regions` too. A scan in this order reads each chunk front to back; the accounts
+    /// of any one Region still come in index order.
+    pub(crate) fn visit_in_memory_order(
+        &self,
+        regions: &[RegionIdx],
+        mut visit: impl FnMut(usize, AccountIdx, RegionIdx, &ArState),
+    ) {
+        for (c, chunk) in self.chunks.iter().enumerate() {
+            let states = chunk.states();
+            let accounts = (c * CHUNK)..((c + 1) * CHUNK).min(self.n_accounts);
+            for (position, &region) in regions.iter().enumerate() {
+                let first = region.index() * CHUNK;
+                for a in accounts.clone() {
+                    visit(position, AccountIdx(a as u32), region, &states[first + a % CHUNK]);
+                }
+            }
+        }
+    }
+
     /// One account-Region's state, to change (copies its chunk first if a clone shares it).
     #[inline]
     pub(crate) fn get_mut(&mut self, account: AccountIdx, region: RegionIdx) -> &mut ArState {
@@ -201,6 +222,28 @@ mod tests {
         drop(original.clone());
         original.get_mut(AccountIdx(0), RegionIdx(0)).config_recording = true;
         assert_eq!(original.get(AccountIdx(0), RegionIdx(0)) as *const ArState, before, "same memory");
+    }
+
+    #[test]
+    fn a_visit_in_memory_order_sees_each_regions_accounts_in_index_order() {
+        let s = store(2 * CHUNK + 3, 3);
+        let regions = [RegionIdx(2), RegionIdx(0)];
+        let mut seen: Vec<Vec<u32>> = vec![Vec::new(); regions.len()];
+        let mut previous: Option<*const ArState> = None;
+        s.visit_in_memory_order(&regions, |position, account, region, state| {
+            assert_eq!(region, regions[position]);
+            assert!(std::ptr::eq(state, s.get(account, region)), "the state visited is the one stored");
+            // Within a chunk and Region, states are visited front to back.
+            if let Some(previous) = previous
+                && account.index() % CHUNK != 0
+            {
+                assert_eq!(previous.wrapping_add(1), state as *const ArState);
+            }
+            previous = Some(state);
+            seen[position].push(account.0);
+        });
+        let every: Vec<u32> = (0..(2 * CHUNK + 3) as u32).collect();
+        assert_eq!(seen, vec![every.clone(), every]);
     }
 
     #[test]

@@ -427,7 +427,9 @@ fn failure_reason(
             ),
         ));
     }
-    if w.has_members(account, region) {
+    // Only invitation records can be foreign: the roster says whether there are any, so that the
+    // administrator's own account-Regions do not scan its 10,000 members.
+    if w.roster(account, region).is_some_and(|r| r.invitations > 0) {
         let foreign = w.members_of(account, region).iter().any(|m| {
             w.record(account, *m, region).is_some_and(|r| r.member_type == MemberType::Invitation)
                 && matches!(w.account(*m).placement, Placement::Outside(Some(_)))

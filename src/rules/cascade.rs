@@ -239,7 +239,10 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
     }
     // Outstanding results would never settle now: clear them all (the rule is organization-wide).
     for account in tx.w().account_indices().collect::<Vec<_>>() {
+        // An account's states lie a Region apart: fetch those of the account after next.
+        let ahead = AccountIdx(account.0 + 2);
         for region in scope.iter() {
+            tx.w().prefetch_state(ahead, region);
             if tx.w().ar(account, region).association.value.is_some() {
                 clear_result(tx, account, region, rule);
             }
@@ -265,6 +268,9 @@ pub(super) fn remove_admin_in_region(tx: &mut Tx, region: RegionIdx, admin: Acco
 }
 
 /// `remove_admin_in_region` once the administrator's `members` in `region` are known.
+/// How many accounts ahead a cascade over one Region's accounts prefetches their states.
+const CASCADE_PREFETCH: usize = 8;
+
 fn remove_admin_with_members(
     tx: &mut Tx,
     region: RegionIdx,
@@ -272,7 +278,11 @@ fn remove_admin_with_members(
     members: Vec<AccountIdx>,
     rule: RuleId,
 ) {
-    for member in members {
+    for (i, &member) in members.iter().enumerate() {
+        // One Region's records lie 17 states apart: fetch a few members ahead.
+        if let Some(&ahead) = members.get(i + CASCADE_PREFETCH) {
+            tx.w().prefetch_state(ahead, region);
+        }
         let record = tx.w().record(admin, member, region).expect("roster lists existing records");
         if record.member_type == MemberType::Organization {
             let status = record.status;
