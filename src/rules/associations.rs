@@ -507,11 +507,12 @@ pub(super) fn apply_policy_work(
         return Ok(superseded(why));
     }
     let da = w.central.da.expect("central configuration has a DA");
-    let content = w.central.policy(policy).expect("effective policy is live").content.clone();
+    // The policy's content is read where it lies, not cloned: a clone would touch its reference
+    // count (two locked instructions) in each of 170,000 account-Regions.
     let failure = if fault {
         Some((RuleId::ERR_14, "Internal error while applying the configuration (injected fault)".to_string()))
     } else {
-        failure_reason(w, account, region, &content, da)
+        failure_reason(w, account, region, content_of(w, policy), da)
     };
     if let Some((rule, message)) = failure {
         tx.emit(
@@ -531,7 +532,8 @@ pub(super) fn apply_policy_work(
         return Ok(Value::Null);
     }
     let mut failed_message = None;
-    if content.service_enabled {
+    let PolicyContent { service_enabled, standards, .. } = *content_of(tx.w(), policy);
+    if service_enabled {
         if !tx.w().hub_enabled(account, region) {
             let generator = cascade::generator_for(tx, region, Some(da));
             cascade::enable_hub(tx, account, region, StandardSet::EMPTY, generator, RuleId::ASSOC_10);
@@ -539,9 +541,9 @@ pub(super) fn apply_policy_work(
         let recording = tx.w().ar(account, region).config_recording;
         let hub = tx.w().hub(account, region).expect("enabled above");
         let current = hub.standards();
-        let removing = StandardSet(current.0 & !content.standards.0);
-        let adding = StandardSet(content.standards.0 & !current.0);
-        let stuck = StandardSet(hub.standards_incomplete.0 & content.standards.0);
+        let removing = StandardSet(current.0 & !standards.0);
+        let adding = StandardSet(standards.0 & !current.0);
+        let stuck = StandardSet(hub.standards_incomplete.0 & standards.0);
         if !removing.is_empty() {
             tx.emit(RuleId::POLICY_10, Change::StandardsStatus { account, region, standards: removing, status: None });
         }
@@ -562,21 +564,23 @@ pub(super) fn apply_policy_work(
                 Change::StandardsStatus { account, region, standards: adding, status: Some(status) },
             );
         }
-        if !content.standards.is_empty() && !recording {
+        if !standards.is_empty() && !recording {
             failed_message = Some(
                 "AWS Config is not recording in this Region; enabled standards cannot generate findings".to_string(),
             );
         }
-        let disabled = policy_disabled_controls(tx.w(), &content, region);
-        let hub = tx.w().hub(account, region).expect("enabled above");
-        let params_differ = *hub.params != *content.params;
+        let w = tx.w();
+        let content = content_of(w, policy);
+        let disabled = policy_disabled_controls(w, content, region);
+        let listed = listed_disabled_controls(content);
+        let hub = w.hub(account, region).expect("enabled above");
+        let params = (*content.params != *hub.params).then(|| content.params.clone());
         if hub.disabled_controls != disabled {
-            let rule =
-                if disabled.0 != listed_disabled_controls(&content).0 { RuleId::CTRL_3 } else { RuleId::POLICY_2 };
+            let rule = if disabled.0 != listed.0 { RuleId::CTRL_3 } else { RuleId::POLICY_2 };
             tx.emit(rule, Change::ControlsDisabled { account, region, disabled });
         }
-        if params_differ {
-            tx.emit(RuleId::POLICY_10, Change::ControlParameters { account, region, params: content.params.clone() });
+        if let Some(params) = params {
+            tx.emit(RuleId::POLICY_10, Change::ControlParameters { account, region, params });
         }
         let is_member = tx.w().record(da, account, region).is_some_and(|r| r.status == MemberStatus::Enabled);
         // MODEL CHOICE (ADMIN-13): an account that administers members of its own (invitation
@@ -615,6 +619,11 @@ pub(super) fn apply_policy_work(
     );
     settle_node(tx, parent, failed_message.is_some());
     Ok(Value::Null)
+}
+
+/// The content of a live policy.
+fn content_of(w: &World, policy: crate::model::PolicyIdx) -> &PolicyContent {
+    &w.central.policy(policy).expect("effective policy is live").content
 }
 
 /// POLICY-2: the controls a policy's list disables, before CTRL-3.
