@@ -175,3 +175,24 @@ fn every_malformed_file_gets_a_precise_diagnostic_and_exit_2() {
         assert!(err.contains(message.trim()), "{relative}: expected `{message}` in:\n{err}");
     }
 }
+
+/// The binary re-runs itself once with glibc asking for huge pages (Linux, glibc): arguments, exit
+/// code and output are exactly those of a run with ordinary pages.
+#[test]
+fn huge_pages_change_nothing_observable() {
+    let run = |huge_pages: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hubsim"));
+        command.args(["run", "scenarios/quickstart.toml", "--format", "jsonl"]);
+        command.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("GLIBC_TUNABLES");
+        match huge_pages {
+            Some(value) => command.env("HUBSIM_HUGE_PAGES", value),
+            None => command.env_remove("HUBSIM_HUGE_PAGES"),
+        };
+        let output = command.output().expect("runs");
+        (output.status.code(), output.stdout, output.stderr)
+    };
+    let ordinary = run(Some("0"));
+    assert_eq!(ordinary.0, Some(0));
+    assert!(!ordinary.1.is_empty());
+    assert_eq!(run(None), ordinary);
+}
