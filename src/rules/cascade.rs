@@ -239,10 +239,8 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
     }
     // Outstanding results would never settle now: clear them all (the rule is organization-wide).
     for account in tx.w().account_indices().collect::<Vec<_>>() {
-        // An account's states lie a Region apart: fetch those of the account after next.
-        let ahead = AccountIdx(account.0 + 2);
+        tx.w().prefetch_states(AccountIdx(account.0 + ACCOUNTS_AHEAD as u32), scope);
         for region in scope.iter() {
-            tx.w().prefetch_state(ahead, region);
             if tx.w().ar(account, region).association.value.is_some() {
                 clear_result(tx, account, region, rule);
             }
@@ -270,6 +268,9 @@ pub(super) fn remove_admin_in_region(tx: &mut Tx, region: RegionIdx, admin: Acco
 /// `remove_admin_in_region` once the administrator's `members` in `region` are known.
 /// How many accounts ahead a cascade over one Region's accounts prefetches their states.
 const CASCADE_PREFETCH: usize = 8;
+/// How many accounts ahead a cascade over every Region of each account prefetches their states
+/// (a dozen or more each).
+const ACCOUNTS_AHEAD: usize = 2;
 
 fn remove_admin_with_members(
     tx: &mut Tx,
