@@ -202,13 +202,6 @@ impl World {
     pub fn prefetch_state(&self, account: AccountIdx, region: RegionIdx) {
         self.ars.prefetch(account, region);
     }
-    /// `prefetch_state` for each of `regions`: for cascades that walk the accounts one after the
-    /// other, each in every Region (an account's states lie a Region's worth of states apart).
-    pub fn prefetch_states(&self, account: AccountIdx, regions: RegionSet) {
-        for region in regions.iter() {
-            self.ars.prefetch(account, region);
-        }
-    }
     /// Lets clones share the account-Region states as they stand: after this, a clone copies one
     /// pointer per eight accounts, and each world copies a shared group of states when it first
     /// writes one (a built world is already shared; a world that has run copies its states on

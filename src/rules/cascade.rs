@@ -239,7 +239,6 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
     }
     // Outstanding results would never settle now: clear them all (the rule is organization-wide).
     for account in tx.w().account_indices().collect::<Vec<_>>() {
-        tx.w().prefetch_states(AccountIdx(account.0 + ACCOUNTS_AHEAD as u32), scope);
         for region in scope.iter() {
             if tx.w().ar(account, region).association.value.is_some() {
                 clear_result(tx, account, region, rule);
@@ -265,13 +264,10 @@ pub(super) fn remove_admin_in_region(tx: &mut Tx, region: RegionIdx, admin: Acco
     remove_admin_with_members(tx, region, admin, members, rule);
 }
 
-/// `remove_admin_in_region` once the administrator's `members` in `region` are known.
 /// How many accounts ahead a cascade over one Region's accounts prefetches their states.
 const CASCADE_PREFETCH: usize = 8;
-/// How many accounts ahead a cascade over every Region of each account prefetches their states
-/// (a dozen or more each).
-const ACCOUNTS_AHEAD: usize = 2;
 
+/// `remove_admin_in_region` once the administrator's `members` in `region` are known.
 fn remove_admin_with_members(
     tx: &mut Tx,
     region: RegionIdx,
