@@ -179,7 +179,7 @@ pub struct Central {
     /// Applied associations.
     pub applied: BTreeMap<Target, AssocValue>,
     /// Status of root/OU associations.
-    pub node_status: BTreeMap<NodeIdx, NodeAssociationStatus>,
+    pub node_status: super::NodeMap<NodeAssociationStatus>,
     /// Bumped on each switch request, so a stale settle event is recognised.
     pub switch_generation: u32,
 }
@@ -193,7 +193,7 @@ impl Default for Central {
             policies: Vec::new(),
             policy_names: Vec::new(),
             applied: BTreeMap::new(),
-            node_status: BTreeMap::new(),
+            node_status: super::NodeMap::default(),
             switch_generation: 0,
         }
     }

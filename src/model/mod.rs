@@ -17,6 +17,7 @@ pub mod central;
 pub mod hub;
 pub mod ids;
 pub mod members;
+mod nodemap;
 pub mod org;
 pub mod orgcfg;
 pub mod region;
@@ -37,6 +38,7 @@ pub use hub::{
 };
 pub use ids::{AccountId, AccountIdx, HandshakeIdx, NodeIdx, PolicyIdx};
 pub use members::{Contact, MemberRecord, MemberStatus, MemberType, Roster};
+pub use nodemap::NodeMap;
 pub use org::{
     Account, AccountState, FeatureSet, Handshake, HandshakeState, JoinMethod, OrgNode, Organization, Placement,
 };

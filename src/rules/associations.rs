@@ -127,7 +127,7 @@ pub(super) fn start_association(
     let parent = match target {
         Target::Node(node) => {
             // ASSOC-15: the node's status is a snapshot of the account-Regions it governs now.
-            let epoch = tx.w().central.node_status.get(&node).map_or(1, |s| s.epoch.wrapping_add(1));
+            let epoch = tx.w().central.node_status.get(node).map_or(1, |s| s.epoch.wrapping_add(1));
             let outstanding = match value {
                 AssocValue::Policy(_) => (governed.len() * scope.len()) as u32,
                 AssocValue::SelfManaged => 0,
@@ -242,7 +242,7 @@ fn association_json(w: &World, target: Target) -> Option<Value> {
         }
         Target::Node(_) => {
             let Some(Target::Node(source)) = effective.source() else { unreachable!("a node inherits from a node") };
-            let node_status = w.central.node_status.get(&source);
+            let node_status = w.central.node_status.get(source);
             (node_status.map(|s| s.status), None, node_status.map(|s| s.updated_at))
         }
     };
@@ -459,7 +459,7 @@ fn failure_reason(
 /// TIME-2: a root or OU status settles when the last account-Region of its snapshot settles.
 fn settle_node(tx: &mut Tx, parent: Option<(NodeIdx, u32)>, failed: bool) {
     let Some((node, epoch)) = parent else { return };
-    let Some(current) = tx.w().central.node_status.get(&node) else { return };
+    let Some(current) = tx.w().central.node_status.get(node) else { return };
     if current.epoch != epoch || current.outstanding == 0 {
         return;
     }

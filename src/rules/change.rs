@@ -486,7 +486,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         Change::AssociationRemoved { target } => {
             assert!(world.central.applied.remove(target).is_some(), "ASSOC-8: removing an applied association");
             if let Target::Node(node) = target {
-                world.central.node_status.remove(node);
+                world.central.node_status.remove(*node);
             }
         }
         Change::AccountRegionAssociation { account, region, value, status, message, bump } => {
@@ -504,7 +504,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
                 world.central.node_status.insert(*node, status.clone());
             }
             None => {
-                world.central.node_status.remove(node);
+                world.central.node_status.remove(*node);
             }
         },
     }

@@ -249,7 +249,7 @@ impl CheckKind {
                 let status = match (target.resolve(w), region) {
                     (Some(Target::Account(a)), Some(r)) => w.ar(a, *r).association.status,
                     (Some(Target::Account(a)), None) => crate::rules::associations_status(w, a),
-                    (Some(Target::Node(n)), _) => w.central.node_status.get(&n).map(|s| s.status),
+                    (Some(Target::Node(n)), _) => w.central.node_status.get(n).map(|s| s.status),
                     (None, _) => None,
                 };
                 status.map(status_name).unwrap_or_else(none)
