@@ -14,10 +14,10 @@
 
 mod build;
 pub mod central;
+mod dense;
 pub mod hub;
 pub mod ids;
 pub mod members;
-mod nodemap;
 pub mod org;
 pub mod orgcfg;
 pub mod region;
@@ -33,12 +33,12 @@ pub use central::{
     Aggregator, AssocValue, Central, CentralPhase, ControlSelection, NodeAssociationStatus, Policy, PolicyContent,
     RegionLinkingMode, Target,
 };
+pub use dense::{DenseKey, DenseMap, NodeMap};
 pub use hub::{
     ArAssociation, ArState, AssocStatus, ControlFindingGenerator, Hub, ParamMap, ParamValue, Retained, no_params,
 };
 pub use ids::{AccountId, AccountIdx, HandshakeIdx, NodeIdx, PolicyIdx};
 pub use members::{Contact, MemberRecord, MemberStatus, MemberType, Roster};
-pub use nodemap::NodeMap;
 pub use org::{
     Account, AccountState, FeatureSet, Handshake, HandshakeState, JoinMethod, OrgNode, Organization, Placement,
 };
@@ -136,7 +136,7 @@ pub struct World {
     /// One row per administrator with records anywhere, one roster per Region in play (a lookup
     /// finds the administrator among the few there are, then indexes the Region); a roster with no
     /// records counts as absent.
-    rosters: BTreeMap<AccountIdx, Box<[Roster]>>,
+    rosters: DenseMap<AccountIdx, Box<[Roster]>>,
     /// Finding aggregators by owner.
     pub aggregators: BTreeMap<AccountIdx, Aggregator>,
     /// Central configuration.
@@ -250,12 +250,12 @@ impl World {
     }
     /// The roster of `admin` in `region` (empty if it has none).
     pub fn roster(&self, admin: AccountIdx, region: RegionIdx) -> Option<&Roster> {
-        self.rosters.get(&admin).map(|row| &row[region.index()]).filter(|r| r.total > 0)
+        self.rosters.get(admin).map(|row| &row[region.index()]).filter(|r| r.total > 0)
     }
     /// Every (administrator, Region) that has a roster, in order.
     pub fn rosters(&self) -> impl Iterator<Item = ((AccountIdx, RegionIdx), &Roster)> {
         self.rosters.iter().flat_map(|(admin, row)| {
-            row.iter().enumerate().filter(|(_, r)| r.total > 0).map(|(i, r)| ((*admin, RegionIdx(i as u8)), r))
+            row.iter().enumerate().filter(|(_, r)| r.total > 0).map(move |(i, r)| ((admin, RegionIdx(i as u8)), r))
         })
     }
     /// The accounts that have a record with `admin` in `region`, in index order. Scans the accounts
@@ -433,7 +433,7 @@ impl World {
     pub(crate) fn put_record(&mut self, region: RegionIdx, member: AccountIdx, record: MemberRecord) {
         let admin = record.administrator;
         let n_regions = self.regions.len();
-        let row = self.rosters.entry(admin).or_insert_with(|| vec![Roster::default(); n_regions].into());
+        let row = self.rosters.get_or_insert_with(admin, || vec![Roster::default(); n_regions].into());
         let roster = &mut row[region.index()];
         Self::count(roster, &record, 1);
         let ar = self.ars.get_mut(member, region);
@@ -458,10 +458,10 @@ impl World {
         let position = ar.memberships.iter().position(|r| r.administrator == admin)?;
         let record = ar.memberships.remove(position);
         ar.deleted_by = deleted.then_some(admin);
-        let row = self.rosters.get_mut(&admin).expect("a record always has a roster entry");
+        let row = self.rosters.get_mut(admin).expect("a record always has a roster entry");
         Self::count(&mut row[region.index()], &record, -1);
         if row[region.index()].total == 0 && row.iter().all(|r| r.total == 0) {
-            self.rosters.remove(&admin);
+            self.rosters.remove(admin);
         }
         Some(record)
     }
