@@ -6,7 +6,6 @@
 //! (ASSOC-2), which costs the depth of the tree (at most six levels), never the size of the
 //! organization.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::hub::{AssocStatus, ParamMap};
@@ -136,6 +135,57 @@ pub enum Target {
     Account(AccountIdx),
 }
 
+/// Applied associations (ASSOC-1), a slot per node and per account: every policy application
+/// resolves its account's effective configuration (ASSOC-2) by looking up the account and each of
+/// its ancestors, an index each. Iterated like a tree map keyed by `Target`: nodes first, then
+/// accounts, each in index order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    nodes: super::DenseMap<NodeIdx, AssocValue>,
+    accounts: super::DenseMap<AccountIdx, AssocValue>,
+}
+
+impl Applied {
+    /// The value applied to `target`, if any.
+    pub fn get(&self, target: &Target) -> Option<&AssocValue> {
+        match *target {
+            Target::Node(node) => self.nodes.get(node),
+            Target::Account(account) => self.accounts.get(account),
+        }
+    }
+    /// Applies `value` to `target`, returning the value it replaces.
+    pub fn insert(&mut self, target: Target, value: AssocValue) -> Option<AssocValue> {
+        match target {
+            Target::Node(node) => self.nodes.insert(node, value),
+            Target::Account(account) => self.accounts.insert(account, value),
+        }
+    }
+    /// Removes the association of `target`, returning its value.
+    pub fn remove(&mut self, target: &Target) -> Option<AssocValue> {
+        match *target {
+            Target::Node(node) => self.nodes.remove(node),
+            Target::Account(account) => self.accounts.remove(account),
+        }
+    }
+    /// Whether nothing is applied anywhere.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.accounts.is_empty()
+    }
+    /// Every association, nodes first, then accounts.
+    pub fn iter(&self) -> impl Iterator<Item = (Target, &AssocValue)> {
+        let nodes = self.nodes.iter().map(|(node, value)| (Target::Node(node), value));
+        nodes.chain(self.accounts.iter().map(|(account, value)| (Target::Account(account), value)))
+    }
+    /// Every target with an association, in `iter` order.
+    pub fn keys(&self) -> impl Iterator<Item = Target> {
+        self.iter().map(|(target, _)| target)
+    }
+    /// Every applied value, in `iter` order.
+    pub fn values(&self) -> impl Iterator<Item = &AssocValue> {
+        self.iter().map(|(_, value)| value)
+    }
+}
+
 /// The status of a root or OU association, computed from a snapshot of its children at call
 /// time (ASSOC-15).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,7 +227,7 @@ pub struct Central {
     /// Names of every policy ever created, by index (kept after deletion, for timelines).
     pub policy_names: Vec<Arc<str>>,
     /// Applied associations.
-    pub applied: BTreeMap<Target, AssocValue>,
+    pub applied: Applied,
     /// Status of root/OU associations.
     pub node_status: super::NodeMap<NodeAssociationStatus>,
     /// Bumped on each switch request, so a stale settle event is recognised.
@@ -192,7 +242,7 @@ impl Default for Central {
             home: None,
             policies: Vec::new(),
             policy_names: Vec::new(),
-            applied: BTreeMap::new(),
+            applied: Applied::default(),
             node_status: super::NodeMap::default(),
             switch_generation: 0,
         }
@@ -215,5 +265,45 @@ impl Central {
     /// Finds a live policy by name.
     pub fn policy_by_name(&self, name: &str) -> Option<PolicyIdx> {
         self.live_policies().find(|(_, p)| &*p.name == name).map(|(idx, _)| idx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// Against the tree map keyed by `Target` it replaces: same answers, same iteration order.
+    #[test]
+    fn applied_behaves_like_a_tree_map_keyed_by_target() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut applied = Applied::default();
+        let mut reference: BTreeMap<Target, AssocValue> = BTreeMap::new();
+        for _ in 0..5_000 {
+            let target = if rng.random_bool(0.5) {
+                Target::Node(NodeIdx(rng.random_range(0..8)))
+            } else {
+                Target::Account(AccountIdx(rng.random_range(0..30)))
+            };
+            let value = if rng.random_bool(0.3) {
+                AssocValue::SelfManaged
+            } else {
+                AssocValue::Policy(PolicyIdx(rng.random_range(0..3)))
+            };
+            if rng.random_bool(0.6) {
+                assert_eq!(applied.insert(target, value), reference.insert(target, value));
+            } else {
+                assert_eq!(applied.remove(&target), reference.remove(&target));
+            }
+            assert_eq!(applied.get(&target), reference.get(&target));
+            assert_eq!(applied.is_empty(), reference.is_empty());
+            assert!(applied.iter().eq(reference.iter().map(|(t, v)| (*t, v))));
+            assert!(applied.keys().eq(reference.keys().copied()));
+            assert!(applied.values().eq(reference.values()));
+        }
     }
 }

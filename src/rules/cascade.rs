@@ -228,7 +228,7 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
     }
     let scope = tx.w().configuration_scope();
     if forced {
-        let targets: Vec<Target> = tx.w().central.applied.keys().copied().collect();
+        let targets: Vec<Target> = tx.w().central.applied.keys().collect();
         for target in targets {
             tx.emit(RuleId::CENTRAL_9, Change::AssociationRemoved { target });
         }

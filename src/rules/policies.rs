@@ -267,9 +267,9 @@ pub(super) fn update_configuration_policy(
 /// Accounts whose effective configuration is the policy, in index order.
 pub(super) fn accounts_using(w: &World, policy: PolicyIdx) -> Vec<AccountIdx> {
     let mut accounts = BTreeSet::new();
-    for (target, value) in &w.central.applied {
+    for (target, value) in w.central.applied.iter() {
         if *value == AssocValue::Policy(policy) {
-            for account in w.accounts_under(*target) {
+            for account in w.accounts_under(target) {
                 if matches!(w.effective(account), Effective::Policy { policy: p, .. } if p == policy) {
                     accounts.insert(account);
                 }
