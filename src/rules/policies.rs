@@ -248,6 +248,10 @@ pub(super) fn update_configuration_policy(
         policy.description = Some(description.into());
     }
     let reconfigure = content.is_some();
+    // The accounts the policy governs before the update: one that turns the service off stops
+    // governing the delegated administrator (ASSOC-11: it skips the DA, whose resolution goes on
+    // upwards), one that turns it back on governs the DA again. Both are re-evaluated below.
+    let governed_before = if reconfigure { accounts_using(tx.w(), idx) } else { Vec::new() };
     if let Some(content) = content {
         // POLICY-7: the four lists are replaced wholesale.
         policy.content = Arc::new(content);
@@ -255,9 +259,14 @@ pub(super) fn update_configuration_policy(
     policy.updated_at = tx.now;
     tx.emit(RuleId::POLICY_7, Change::PolicyStored { policy: idx, value: Box::new(policy) });
     if reconfigure {
-        // LIFE-15 / ASSOC-17: every account whose effective policy this is gets it applied again.
+        // LIFE-15 / ASSOC-17. MODEL CHOICE (ASSOC-17): every account whose effective policy this
+        // is, or was, is evaluated again (in index order): it gets the policy applied again, or, if
+        // it no longer resolves to it, whatever it resolves to now (an unassociated DA's pending
+        // result is cleared, ASSOC-5).
         let scope = tx.w().central_scope();
-        for account in accounts_using(tx.w(), idx) {
+        let mut affected: BTreeSet<AccountIdx> = governed_before.into_iter().collect();
+        affected.extend(accounts_using(tx.w(), idx));
+        for account in affected {
             cascade::retarget(tx, account, scope, None, RuleId::ASSOC_17);
         }
     }
