@@ -26,8 +26,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Set in the environment of the re-executed process (so that it happens once); `0` beforehand
-/// turns huge pages off.
+/// `HUBSIM_HUGE_PAGES=0` turns huge pages off.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const HUGE_PAGES: &str = "HUBSIM_HUGE_PAGES";
 
@@ -36,22 +35,26 @@ const HUGE_PAGES: &str = "HUBSIM_HUGE_PAGES";
 /// 10,000-member world's states, queue and effect lists are tens of MiB touched for the first time:
 /// with 4 KiB pages that is thousands of page faults, with 2 MiB pages a few dozen, and the whole
 /// process runs 12–16 % faster. Only glibc reads the setting, and only at start-up, hence the
-/// re-execution (safe Rust cannot advise the kernel about its allocations itself). Skipped when
-/// `GLIBC_TUNABLES` is already set (the user's choice stands) or `HUBSIM_HUGE_PAGES` is; if the
-/// re-execution fails, hubsim simply goes on with ordinary pages. Nothing observable changes:
-/// outputs are byte-identical either way.
+/// re-execution (safe Rust cannot advise the kernel about its allocations itself).
+///
+/// Skipped when `GLIBC_TUNABLES` is set — by the user (their choice stands) or by this function
+/// (so it happens once) — when `HUBSIM_HUGE_PAGES=0`, and when the running executable is not the
+/// program named by `argv[0]` (run through the dynamic loader, it would be the loader). If the
+/// re-execution fails, hubsim goes on with ordinary pages. Nothing observable changes: outputs are
+/// byte-identical either way (tests/cli.rs checks it).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn with_huge_pages() {
     use std::os::unix::process::CommandExt;
-    if std::env::var_os("GLIBC_TUNABLES").is_some() || std::env::var_os(HUGE_PAGES).is_some() {
+    if std::env::var_os("GLIBC_TUNABLES").is_some() || std::env::var_os(HUGE_PAGES).is_some_and(|v| v == "0") {
         return;
     }
     let Ok(exe) = std::env::current_exe() else { return };
     let mut args = std::env::args_os();
-    let mut command = std::process::Command::new(exe);
-    if let Some(name) = args.next() {
-        command.arg0(name);
+    let Some(name) = args.next() else { return };
+    if exe.file_name() != std::path::Path::new(&name).file_name() {
+        return;
     }
     // `exec` returns only if it failed.
-    let _failed = command.args(args).env("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1").env(HUGE_PAGES, "1").exec();
+    let _failed =
+        std::process::Command::new(exe).arg0(name).args(args).env("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1").exec();
 }

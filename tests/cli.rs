@@ -176,23 +176,35 @@ fn every_malformed_file_gets_a_precise_diagnostic_and_exit_2() {
     }
 }
 
-/// The binary re-runs itself once with glibc asking for huge pages (Linux, glibc): arguments, exit
-/// code and output are exactly those of a run with ordinary pages.
+/// The binary re-runs itself once with glibc asking for huge pages (Linux, glibc): arguments
+/// (including `argv[0]`, which usage messages show, and arguments that are not UTF-8), exit code
+/// and output are exactly those of a run with ordinary pages.
+#[cfg(unix)]
 #[test]
 fn huge_pages_change_nothing_observable() {
-    let run = |huge_pages: Option<&str>| {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let run = |args: &[&OsStr], huge_pages: bool| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_hubsim"));
-        command.args(["run", "scenarios/quickstart.toml", "--format", "jsonl"]);
-        command.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("GLIBC_TUNABLES");
-        match huge_pages {
-            Some(value) => command.env("HUBSIM_HUGE_PAGES", value),
-            None => command.env_remove("HUBSIM_HUGE_PAGES"),
-        };
+        command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("GLIBC_TUNABLES");
+        if huge_pages {
+            command.env_remove("HUBSIM_HUGE_PAGES");
+        } else {
+            command.env("HUBSIM_HUGE_PAGES", "0");
+        }
         let output = command.output().expect("runs");
         (output.status.code(), output.stdout, output.stderr)
     };
-    let ordinary = run(Some("0"));
-    assert_eq!(ordinary.0, Some(0));
-    assert!(!ordinary.1.is_empty());
-    assert_eq!(run(None), ordinary);
+    let cases: [(&[&OsStr], i32); 3] = [
+        (&[OsStr::new("run"), OsStr::new("scenarios/quickstart.toml"), OsStr::new("--format"), OsStr::new("jsonl")], 0),
+        (&[OsStr::new("run"), OsStr::new("--no-such-option")], 2),
+        (&[OsStr::new("run"), OsStr::from_bytes(b"scenarios/\xff.toml")], 2),
+    ];
+    for (args, code) in cases {
+        let ordinary = run(args, false);
+        assert_eq!(ordinary.0, Some(code), "{args:?}: {}", String::from_utf8_lossy(&ordinary.2));
+        assert!(!ordinary.1.is_empty() || !ordinary.2.is_empty());
+        assert_eq!(run(args, true), ordinary, "{args:?}");
+    }
 }

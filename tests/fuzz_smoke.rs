@@ -141,3 +141,19 @@ fn failures_of_workloads_naming_things_no_step_creates_are_shrunk_to_scenarios_t
         [10, 21, 31, 9].iter().map(|seed| format!("seed-{seed}-canary-no-account-leaves.toml")).collect();
     assert_eq!(names, expected);
 }
+
+/// A scenario that cannot be written (here `--out` is below a plain file) is reported as such,
+/// not as a fuzzer bug, and the failure itself is still reported.
+#[test]
+fn a_shrunk_scenario_that_cannot_be_written_is_reported_plainly() {
+    let dir = temp_dir("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let out = file.join("regressions").display().to_string();
+    let (code, report, err) =
+        hubsim(&["fuzz", "--seeds", "0..1", "--members", "20", "--steps", "80", "--jobs", "1", "--out", &out], true);
+    assert_eq!(code, 1, "the canary is still a failure:\n{report}{err}");
+    assert!(report.contains("canary-no-account-leaves"), "{report}");
+    assert!(report.contains("could not write the shrunk scenario to"), "{report}");
+    assert!(!report.contains("FUZZER BUG"), "{report}");
+}

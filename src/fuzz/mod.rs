@@ -67,9 +67,9 @@ pub struct Failure {
     /// Steps left after shrinking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shrunk_steps: Option<usize>,
-    /// Set when the shrunk scenario could not be written, or was written but does not replay the
-    /// failure (it does not load, or runs without breaking the invariant): a bug of the fuzzer,
-    /// never left silent.
+    /// Set, as the line the report prints, when the shrunk scenario could not be written (a disk or
+    /// permission problem), or was written but does not replay the failure (it does not load, or
+    /// runs without breaking the invariant: a bug of the fuzzer). Never left silent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_problem: Option<String>,
 }
@@ -159,9 +159,7 @@ impl FuzzReport {
                     ));
                 }
                 if let Some(problem) = &f.scenario_problem {
-                    out.push_str(&format!(
-                        "    FUZZER BUG: the shrunk scenario does not replay the failure: {problem}\n"
-                    ));
+                    out.push_str(&format!("    {problem}\n"));
                 }
             }
         }
@@ -283,9 +281,15 @@ pub fn run_seed(config: &FuzzConfig, worlds: &[(Shape, World)], seed: u64) -> Fu
                 Ok(()) => {
                     failure.scenario = Some(path.display().to_string());
                     failure.shrunk_steps = Some(shrunk.steps.len());
-                    failure.scenario_problem = shrunk.replays.err();
+                    failure.scenario_problem = shrunk
+                        .replays
+                        .err()
+                        .map(|why| format!("FUZZER BUG: the shrunk scenario does not replay the failure: {why}"));
                 }
-                Err(e) => failure.scenario_problem = Some(format!("cannot write {}: {e}", path.display())),
+                Err(e) => {
+                    failure.scenario_problem =
+                        Some(format!("could not write the shrunk scenario to {}: {e}", path.display()))
+                }
             }
         }
         report.failures.push(failure);

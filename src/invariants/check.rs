@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Invariant, Sometimes, Violation};
 use crate::model::{
-    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, RegionSet,
-    SimTime, World,
+    AccountIdx, AdminStatus, AssocStatus, CentralPhase, DenseMap, Effective, MemberStatus, MemberType, RegionIdx,
+    RegionSet, Roster, SimTime, World,
 };
 use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, policy_mismatch};
 use crate::sim::{EventView, Observer};
@@ -82,9 +82,15 @@ impl Checker {
 
     /// Every invariant over the whole world (what runs at quiescence).
     pub fn full_check(&mut self, w: &World, at: SimTime) {
+        let mut recounted: DenseMap<AccountIdx, Box<[Roster]>> = DenseMap::default();
         for account in w.account_indices() {
             for region in w.regions.indices() {
                 let ar = w.ar(account, region);
+                for record in &ar.memberships {
+                    let row = recounted
+                        .get_or_insert_with(record.administrator, || vec![Roster::default(); w.regions.len()].into());
+                    row[region.index()].count(record, 1);
+                }
                 let enabled = ar.memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
                 if enabled > 1 {
                     self.violate(
@@ -121,6 +127,40 @@ impl Checker {
                     );
                 }
             }
+        }
+        let kept: Vec<((AccountIdx, RegionIdx), Roster)> = w.rosters().map(|(at, r)| (at, r.clone())).collect();
+        let counted: Vec<((AccountIdx, RegionIdx), Roster)> = recounted
+            .iter()
+            .flat_map(|(admin, row)| {
+                let regions = row.iter().enumerate().filter(|(_, r)| r.total > 0);
+                regions.map(move |(i, r)| ((admin, RegionIdx(i as u8)), r.clone()))
+            })
+            .collect();
+        if kept != counted {
+            let first = (0..kept.len().max(counted.len())).find(|i| kept.get(*i) != counted.get(*i)).unwrap_or(0);
+            let describe = |entry: Option<&((AccountIdx, RegionIdx), Roster)>| match entry {
+                Some(((admin, region), r)) => format!(
+                    "{} in {}: total {}, counted {}, invitations counted {}, enabled {}, invitations {}",
+                    w.account_id(*admin),
+                    w.regions.get(*region),
+                    r.total,
+                    r.counted,
+                    r.invitation_counted,
+                    r.enabled,
+                    r.invitations
+                ),
+                None => "nothing".to_string(),
+            };
+            self.violate(
+                Invariant::RosterMatchesRecords,
+                0,
+                at,
+                format!(
+                    "the rosters say {}; the records say {}",
+                    describe(kept.get(first)),
+                    describe(counted.get(first))
+                ),
+            );
         }
         for ((admin, region), roster) in w.rosters() {
             if roster.counted > w.limits.members_per_admin {

@@ -40,6 +40,9 @@ pub enum Invariant {
     NoOutsiderOrganizationMember,
     /// A suspended or closed account gets no new enablement.
     SuspendedGetsNoEnablement,
+    /// Every administrator's roster counts exactly the records it has (the quotas are decided on
+    /// these counts, never on the records themselves).
+    RosterMatchesRecords,
     /// Testing aid, off unless `Checker::canary` is set (or `HUBSIM_CANARY=1` for the CLI): a
     /// deliberately wrong property ("no account ever leaves the organization") that fuzzing finds
     /// and shrinks, to test that round trip end to end.
@@ -48,7 +51,7 @@ pub enum Invariant {
 
 impl Invariant {
     /// Every invariant.
-    pub const ALL: [Invariant; 9] = [
+    pub const ALL: [Invariant; 10] = [
         Invariant::OneAdministratorPerMember,
         Invariant::MemberLimit,
         Invariant::ManagementNeverAutoEnabled,
@@ -58,6 +61,7 @@ impl Invariant {
         Invariant::QuiescentPolicyMatch,
         Invariant::NoOutsiderOrganizationMember,
         Invariant::SuspendedGetsNoEnablement,
+        Invariant::RosterMatchesRecords,
     ];
 
     /// A stable name, e.g. `one-administrator-per-member`.
@@ -72,6 +76,7 @@ impl Invariant {
             Invariant::QuiescentPolicyMatch => "quiescent-policy-match",
             Invariant::NoOutsiderOrganizationMember => "no-outsider-organization-member",
             Invariant::SuspendedGetsNoEnablement => "suspended-gets-no-enablement",
+            Invariant::RosterMatchesRecords => "roster-matches-records",
             Invariant::Canary => "canary-no-account-leaves",
         }
     }
@@ -93,6 +98,7 @@ impl Invariant {
             Invariant::QuiescentPolicyMatch => &[RuleId::ASSOC_10, RuleId::ASSOC_13, RuleId::POLICY_10],
             Invariant::NoOutsiderOrganizationMember => &[RuleId::LIFE_2, RuleId::MEMBER_6],
             Invariant::SuspendedGetsNoEnablement => &[RuleId::MEMBER_7, RuleId::LIFE_3, RuleId::HUB_6],
+            Invariant::RosterMatchesRecords => &[RuleId::QUOTA_1, RuleId::QUOTA_2, RuleId::ORGCFG_4],
             Invariant::Canary => &[RuleId::LIFE_2],
         }
     }

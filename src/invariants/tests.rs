@@ -271,3 +271,21 @@ fn every_invariant_has_a_name_and_rules() {
         assert!(!invariant.rules().is_empty());
     }
 }
+
+#[test]
+fn a_roster_that_miscounts_its_records_is_caught() {
+    let mut w = world();
+    let (da, member, other) = (AccountIdx(1), AccountIdx(2), AccountIdx(3));
+    w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
+    w.put_record(RegionIdx(1), other, record(da, MemberType::Invitation, MemberStatus::Invited));
+    w.put_record(RegionIdx(1), other, record(da, MemberType::Invitation, MemberStatus::Removed));
+    w.take_record(RegionIdx(0), da, member, false).expect("the record exists");
+    w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Created));
+    assert!(!caught(&full(&w), Invariant::RosterMatchesRecords), "records kept through put/take are counted");
+    // A record written behind the roster's back.
+    w.ar_mut(other, RegionIdx(0)).memberships.push(record(da, MemberType::Organization, MemberStatus::Enabled));
+    let checker = full(&w);
+    assert!(caught(&checker, Invariant::RosterMatchesRecords));
+    let detail = &checker.violations.iter().find(|v| v.invariant == Invariant::RosterMatchesRecords).unwrap().detail;
+    assert!(detail.contains("total 1") && detail.contains("total 2"), "{detail}");
+}

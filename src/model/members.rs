@@ -147,3 +147,23 @@ pub struct Roster {
     /// Invitation-type records in any status (ASSOC-16e looks for them only where there are any).
     pub invitations: u32,
 }
+
+impl Roster {
+    /// Counts `record` in (`delta` 1) or out (`delta` -1).
+    pub(crate) fn count(&mut self, record: &MemberRecord, delta: i64) {
+        let apply = |n: &mut u32| *n = (*n as i64 + delta) as u32;
+        apply(&mut self.total);
+        if record.status.counts_toward_quota() {
+            apply(&mut self.counted);
+            if record.member_type == MemberType::Invitation {
+                apply(&mut self.invitation_counted);
+            }
+        }
+        if record.status == MemberStatus::Enabled {
+            apply(&mut self.enabled);
+        }
+        if record.member_type == MemberType::Invitation {
+            apply(&mut self.invitations);
+        }
+    }
+}

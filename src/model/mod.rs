@@ -196,7 +196,7 @@ impl World {
     pub fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
         if let Some(record) = self.accounts.get(account.index()) {
             crate::hint::prefetch(&record.placement);
-            self.ars.prefetch(account, region);
+            self.prefetch_state(account, region);
         }
     }
     /// Starts fetching one account-Region's state into the cache (a hint, like `prefetch`): for
@@ -288,6 +288,9 @@ impl World {
         keep: impl Fn(AccountIdx, &ArState) -> bool,
     ) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
         let order: Vec<RegionIdx> = regions.iter().collect();
+        if order.is_empty() {
+            return Vec::new();
+        }
         let mut lists: Vec<(RegionIdx, Vec<AccountIdx>)> = order.iter().map(|r| (*r, Vec::new())).collect();
         self.ars.visit_in_memory_order(&order, |position, account, _, state| {
             if keep(account, state) {
@@ -435,13 +438,13 @@ impl World {
         let n_regions = self.regions.len();
         let row = self.rosters.get_or_insert_with(admin, || vec![Roster::default(); n_regions].into());
         let roster = &mut row[region.index()];
-        Self::count(roster, &record, 1);
+        roster.count(&record, 1);
         let ar = self.ars.get_mut(member, region);
         ar.deleted_by = None;
         let previous = ar.memberships.iter().position(|r| r.administrator == admin).map(|at| ar.memberships.remove(at));
         ar.memberships.push(record);
         if let Some(previous) = previous {
-            Self::count(roster, &previous, -1);
+            roster.count(&previous, -1);
         }
     }
 
@@ -459,27 +462,10 @@ impl World {
         let record = ar.memberships.remove(position);
         ar.deleted_by = deleted.then_some(admin);
         let row = self.rosters.get_mut(admin).expect("a record always has a roster entry");
-        Self::count(&mut row[region.index()], &record, -1);
+        row[region.index()].count(&record, -1);
         if row[region.index()].total == 0 && row.iter().all(|r| r.total == 0) {
             self.rosters.remove(admin);
         }
         Some(record)
-    }
-
-    fn count(roster: &mut Roster, record: &MemberRecord, delta: i64) {
-        let apply = |n: &mut u32| *n = (*n as i64 + delta) as u32;
-        apply(&mut roster.total);
-        if record.status.counts_toward_quota() {
-            apply(&mut roster.counted);
-            if record.member_type == MemberType::Invitation {
-                apply(&mut roster.invitation_counted);
-            }
-        }
-        if record.status == MemberStatus::Enabled {
-            apply(&mut roster.enabled);
-        }
-        if record.member_type == MemberType::Invitation {
-            apply(&mut roster.invitations);
-        }
     }
 }

@@ -276,7 +276,8 @@ fn remove_admin_with_members(
     rule: RuleId,
 ) {
     for (i, &member) in members.iter().enumerate() {
-        // One Region's records lie 17 states apart: fetch a few members ahead.
+        // Members are spread over the states' chunks, so the next ones are far apart in memory:
+        // fetch a few members ahead.
         if let Some(&ahead) = members.get(i + CASCADE_PREFETCH) {
             tx.w().prefetch_state(ahead, region);
         }

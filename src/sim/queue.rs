@@ -322,6 +322,19 @@ mod tests {
         assert_eq!(queue.pop_until(SimTime(780)).map(|s| s.event), Some("sooner"));
     }
 
+    /// The earliest event of a wide bucket is found when it sits in a later block than the first.
+    #[test]
+    fn peek_time_looks_through_every_block_of_a_wide_bucket() {
+        let mut queue = EventQueue::default();
+        for id in 0..(2 * BLOCK as u32 + 5) {
+            queue.push(SimTime(800), id);
+        }
+        queue.push(SimTime(770), u32::MAX);
+        assert_eq!(queue.peek_time(), Some(SimTime(770)));
+        assert_eq!(queue.pop().map(|s| s.event), Some(u32::MAX));
+        assert_eq!(queue.pop().map(|s| (s.at, s.event)), Some((SimTime(800), 0)));
+    }
+
     /// A bucket of many blocks keeps its events in scheduling order, and the blocks a refill empties
     /// serve later pushes: the queue's memory follows what waits, not what each bucket once held.
     #[test]
