@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Invariant, Sometimes, Violation};
 use crate::model::{
-    AccountIdx, AdminStatus, AssocStatus, CentralPhase, DenseMap, Effective, MemberStatus, MemberType, RegionIdx,
-    RegionSet, Roster, SimTime, World,
+    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, RegionSet,
+    Roster, Rosters, SimTime, World,
 };
 use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, policy_mismatch};
 use crate::sim::{EventView, Observer};
@@ -82,14 +82,12 @@ impl Checker {
 
     /// Every invariant over the whole world (what runs at quiescence).
     pub fn full_check(&mut self, w: &World, at: SimTime) {
-        let mut recounted: DenseMap<AccountIdx, Box<[Roster]>> = DenseMap::default();
+        let mut recounted = Rosters::default();
         for account in w.account_indices() {
             for region in w.regions.indices() {
                 let ar = w.ar(account, region);
                 for record in &ar.memberships {
-                    let row = recounted
-                        .get_or_insert_with(record.administrator, || vec![Roster::default(); w.regions.len()].into());
-                    row[region.index()].count(record, 1);
+                    recounted.count(w.regions.len(), region, record, 1);
                 }
                 let enabled = ar.memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
                 if enabled > 1 {
@@ -128,17 +126,11 @@ impl Checker {
                 }
             }
         }
-        let kept: Vec<((AccountIdx, RegionIdx), Roster)> = w.rosters().map(|(at, r)| (at, r.clone())).collect();
-        let counted: Vec<((AccountIdx, RegionIdx), Roster)> = recounted
-            .iter()
-            .flat_map(|(admin, row)| {
-                let regions = row.iter().enumerate().filter(|(_, r)| r.total > 0);
-                regions.map(move |(i, r)| ((admin, RegionIdx(i as u8)), r.clone()))
-            })
-            .collect();
+        let kept: Vec<_> = w.rosters().collect();
+        let counted: Vec<_> = recounted.entries().collect();
         if kept != counted {
             let first = (0..kept.len().max(counted.len())).find(|i| kept.get(*i) != counted.get(*i)).unwrap_or(0);
-            let describe = |entry: Option<&((AccountIdx, RegionIdx), Roster)>| match entry {
+            let describe = |entry: Option<&((AccountIdx, RegionIdx), &Roster)>| match entry {
                 Some(((admin, region), r)) => format!(
                     "{} in {}: total {}, counted {}, invitations counted {}, enabled {}, invitations {}",
                     w.account_id(*admin),

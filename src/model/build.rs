@@ -316,7 +316,7 @@ impl WorldBuilder {
                 n_accounts: n_in_org,
             },
             region_org: vec![RegionOrg::default(); n_regions],
-            rosters: super::DenseMap::default(),
+            rosters: super::Rosters::default(),
             aggregators: BTreeMap::new(),
             central: Central::default(),
             counters: Counters::default(),

@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
+use super::dense::DenseMap;
 use super::ids::AccountIdx;
+use super::region::RegionIdx;
 use super::time::SimTime;
 
 /// Relationship type.
@@ -165,5 +167,24 @@ impl Roster {
         if record.member_type == MemberType::Invitation {
             apply(&mut self.invitations);
         }
+    }
+}
+
+/// Every administrator's rosters: a row of per-Region counts for each administrator with records.
+pub type Rosters = DenseMap<AccountIdx, Box<[Roster]>>;
+
+impl DenseMap<AccountIdx, Box<[Roster]>> {
+    /// Counts `record` in (`delta` 1) or out (`delta` -1) of its administrator's roster in
+    /// `region`, making the administrator a row of `n_regions` rosters if it has none.
+    pub(crate) fn count(&mut self, n_regions: usize, region: RegionIdx, record: &MemberRecord, delta: i64) {
+        let row = self.get_or_insert_with(record.administrator, || vec![Roster::default(); n_regions].into());
+        row[region.index()].count(record, delta);
+    }
+
+    /// Every (administrator, Region) with records, in order, with its counts.
+    pub fn entries(&self) -> impl Iterator<Item = ((AccountIdx, RegionIdx), &Roster)> {
+        self.iter().flat_map(|(admin, row)| {
+            row.iter().enumerate().filter(|(_, r)| r.total > 0).map(move |(i, r)| ((admin, RegionIdx(i as u8)), r))
+        })
     }
 }

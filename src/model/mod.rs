@@ -38,7 +38,7 @@ pub use hub::{
     ArAssociation, ArState, AssocStatus, ControlFindingGenerator, Hub, ParamMap, ParamValue, Retained, no_params,
 };
 pub use ids::{AccountId, AccountIdx, HandshakeIdx, NodeIdx, PolicyIdx};
-pub use members::{Contact, MemberRecord, MemberStatus, MemberType, Roster};
+pub use members::{Contact, MemberRecord, MemberStatus, MemberType, Roster, Rosters};
 pub use org::{
     Account, AccountState, FeatureSet, Handshake, HandshakeState, JoinMethod, OrgNode, Organization, Placement,
 };
@@ -136,7 +136,7 @@ pub struct World {
     /// One row per administrator with records anywhere, one roster per Region in play (a lookup
     /// finds the administrator among the few there are, then indexes the Region); a roster with no
     /// records counts as absent.
-    rosters: DenseMap<AccountIdx, Box<[Roster]>>,
+    rosters: Rosters,
     /// Finding aggregators by owner.
     pub aggregators: BTreeMap<AccountIdx, Aggregator>,
     /// Central configuration.
@@ -254,9 +254,7 @@ impl World {
     }
     /// Every (administrator, Region) that has a roster, in order.
     pub fn rosters(&self) -> impl Iterator<Item = ((AccountIdx, RegionIdx), &Roster)> {
-        self.rosters.iter().flat_map(|(admin, row)| {
-            row.iter().enumerate().filter(|(_, r)| r.total > 0).map(move |(i, r)| ((admin, RegionIdx(i as u8)), r))
-        })
+        self.rosters.entries()
     }
     /// The accounts that have a record with `admin` in `region`, in index order. Scans the accounts
     /// (only when the administrator has records): rosters keep counts, not lists, so that enrolling
@@ -436,15 +434,13 @@ impl World {
     pub(crate) fn put_record(&mut self, region: RegionIdx, member: AccountIdx, record: MemberRecord) {
         let admin = record.administrator;
         let n_regions = self.regions.len();
-        let row = self.rosters.get_or_insert_with(admin, || vec![Roster::default(); n_regions].into());
-        let roster = &mut row[region.index()];
-        roster.count(&record, 1);
+        self.rosters.count(n_regions, region, &record, 1);
         let ar = self.ars.get_mut(member, region);
         ar.deleted_by = None;
         let previous = ar.memberships.iter().position(|r| r.administrator == admin).map(|at| ar.memberships.remove(at));
         ar.memberships.push(record);
         if let Some(previous) = previous {
-            roster.count(&previous, -1);
+            self.rosters.count(n_regions, region, &previous, -1);
         }
     }
 
