@@ -96,14 +96,19 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
     };
     let recording =
         if matches!(args.format, Format::Summary | Format::Json) { Recording::Summary } else { Recording::Full };
+    // Metrics cost a pass over every event's effects: measured only when they are shown.
+    let metrics = args.metrics || matches!(args.format, Format::Json);
     let mut failed = 0;
-    for scenario in &scenarios {
-        let report = scenario::run(scenario, &RunOptions { seed: args.seed, recording, metrics: true });
+    let several = scenarios.len() > 1;
+    let count = scenarios.len();
+    for scenario in scenarios {
+        let name = scenario.name.clone();
+        let report = scenario::run_owned(scenario, &RunOptions { seed: args.seed, recording, metrics });
         let mut text = match args.format {
             Format::Text => report.render_text(),
             Format::Json => format!("{}\n", report.to_json()),
             Format::Jsonl => {
-                eprint!("{}: {}", scenario.name, report.render_results());
+                eprint!("{name}: {}", report.render_results());
                 jsonl::render(&report.timeline, &report.world)
             }
             Format::Summary => {
@@ -125,8 +130,8 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
             failed += 1;
         }
     }
-    if scenarios.len() > 1 {
-        let _ = writeln!(out, "\n{} scenarios: {} passed, {failed} failed", scenarios.len(), scenarios.len() - failed);
+    if several {
+        let _ = writeln!(out, "\n{count} scenarios: {} passed, {failed} failed", count - failed);
     }
     Ok(if failed == 0 { Verdict::Success } else { Verdict::Failed })
 }

@@ -187,6 +187,7 @@ pub fn workload(shape: &Shape, rng: &mut ChaCha8Rng, steps: usize) -> Vec<Step> 
             expect: None,
             iam_deny: false,
             note: None,
+            each: None,
         });
     }
     scenario::ground_dangling_symbols(shape.ou_paths(), &mut out);
@@ -241,6 +242,7 @@ fn prologue(shape: &Shape, rng: &mut ChaCha8Rng) -> Vec<Step> {
             expect: None,
             iam_deny: false,
             note: None,
+            each: None,
         })
         .collect()
 }

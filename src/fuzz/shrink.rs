@@ -144,6 +144,7 @@ mod tests {
             expect: None,
             iam_deny: false,
             note: None,
+            each: None,
         }
     }
 

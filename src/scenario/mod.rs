@@ -54,6 +54,7 @@
 
 pub mod diagnostic;
 pub mod duration;
+mod each;
 pub mod expect;
 mod raw;
 mod run;
@@ -64,7 +65,7 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use expect::{Check, CheckKind, StateExpect, StepExpect, TargetRef, When};
-pub use run::{Mismatch, Report, RunOptions, run};
+pub use run::{Mismatch, Report, RunOptions, run, run_owned};
 pub use symbols::ground_dangling_symbols;
 
 use crate::model::{AccountId, RegionIdx, SimTime, World};
@@ -83,7 +84,8 @@ pub enum CallerRef {
 /// One `[[step]]`, validated; `args` may still hold symbolic ids.
 #[derive(Clone, Debug)]
 pub struct Step {
-    /// Position in the file (0-based).
+    /// Position among the scenario's calls (0-based): the file's position, except that a step run
+    /// for each account of an OU takes one position per account.
     pub index: usize,
     /// When it runs.
     pub at: SimTime,
@@ -103,6 +105,9 @@ pub struct Step {
     pub iam_deny: bool,
     /// Free text for the reader.
     pub note: Option<String>,
+    /// The account this call is for, when the step runs for each account of an OU
+    /// (`for_each_account_in`).
+    pub each: Option<AccountId>,
 }
 
 /// A validated scenario.

@@ -164,6 +164,12 @@ pub struct RawStep {
     pub expect: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub iam_deny: bool,
+    /// `root` or `ou:PATH`: the step runs once for each account the OU holds at time zero.
+    #[serde(default)]
+    pub for_each_account_in: Option<Spanned<String>>,
+    /// With `for_each_account_in`: the time between one account's call and the next.
+    #[serde(default)]
+    pub every: Option<Spanned<String>>,
     #[serde(default)]
     pub note: Option<String>,
 }

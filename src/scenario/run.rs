@@ -14,7 +14,7 @@ use super::expect::{StepExpect, When, json_contains};
 use super::{CallerRef, Scenario, Step, symbols};
 use crate::invariants::{Checker, Sometimes, Violation};
 use crate::metrics::{Metrics, MetricsReport};
-use crate::model::{SimTime, World};
+use crate::model::{AccountId, Region, SimTime, World, WorldBuilder};
 use crate::rules::{ApiError, Call, Operation, RuleId};
 use crate::sim::{EventView, Observer, SimConfig, Simulation, Stop};
 use crate::timeline::{Origin, Recording, Timeline, text};
@@ -223,16 +223,39 @@ fn build_call(step: &Step, world: &World) -> Call {
     call
 }
 
-/// Runs a scenario and checks its expectations.
+/// Runs a scenario and checks its expectations; the scenario stays as it was (its world is
+/// cloned, copy on write).
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Report {
+    play(scenario, scenario.world.clone(), options)
+}
+
+/// `run` for a caller that is done with the scenario: its world is played itself, so the run
+/// writes the account-Region states in place instead of copying each chunk it writes (at 10,000
+/// accounts in 17 Regions that is 22 MiB less memory to fault in).
+pub fn run_owned(mut scenario: Scenario, options: &RunOptions) -> Report {
+    let world = std::mem::replace(&mut scenario.world, stand_in_world());
+    play(&scenario, world, options)
+}
+
+/// What stays in a scenario whose world is being played: an organization of one account in one
+/// Region, never read (`play` does not look at `scenario.world`).
+fn stand_in_world() -> World {
+    let region = Region::parse("us-east-1").expect("a known Region");
+    let management = AccountId::parse("111111111111").expect("a valid id");
+    WorldBuilder::new(vec![region], management).build().expect("a one-account organization builds")
+}
+
+/// Plays `world` through the scenario's steps; `scenario.world` is not read.
+fn play(scenario: &Scenario, world: World, options: &RunOptions) -> Report {
     let seed = options.seed.unwrap_or(scenario.config.seed);
     let config = SimConfig { seed, recording: options.recording, ..scenario.config.clone() };
-    let mut sim = Simulation::new(scenario.world.clone(), config);
+    let metrics = options.metrics.then(|| Metrics::new(&world, true));
+    let mut sim = Simulation::new(world, config);
     let mut watcher = Watcher {
         step_results: BTreeMap::new(),
         exercised: vec![false; RuleId::count()],
         invariants: Checker::new(),
-        metrics: options.metrics.then(|| Metrics::new(&scenario.world, true)),
+        metrics,
     };
     for rule in &scenario.covers {
         watcher.exercise(*rule);
@@ -324,7 +347,10 @@ fn check_step(
     result: Option<&Result<Value, ApiError>>,
     mismatches: &mut Vec<Mismatch>,
 ) {
-    let what = format!("step {} ({} at {})", step.index + 1, step.operation, step.at);
+    let what = match step.each {
+        Some(account) => format!("step {} ({} for {account} at {})", step.index + 1, step.operation, step.at),
+        None => format!("step {} ({} at {})", step.index + 1, step.operation, step.at),
+    };
     let mut fail = |expected: String, found: String| {
         mismatches.push(Mismatch { line: step.line, what: what.clone(), expected, found })
     };

@@ -12,13 +12,14 @@ use toml::Spanned;
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::duration;
+use super::each;
 use super::expect::{Check, CheckKind, StateExpect, StepExpect, TargetRef, When, member_status_names};
 use super::raw::{RawClient, RawExpect, RawRate, RawScenario, RawStep};
 use super::symbols;
 use super::{CallerRef, Scenario, Step};
 use crate::model::{
-    AccountId, Control, FeatureSet, Limits, MAX_OU_DEPTH, Region, RegionIdx, SimTime, Standard, StandardSet,
-    WorldBuilder,
+    AccountId, Control, FeatureSet, Limits, MAX_OU_DEPTH, NodeIdx, Region, RegionIdx, SimDuration, SimTime, Standard,
+    StandardSet, WorldBuilder,
 };
 use crate::rules::{DelayClass, ErrorCode, Operation, RuleId, Service, call};
 use crate::sim::quotas::Rate;
@@ -421,23 +422,27 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         }),
     };
     // Each step's arguments in the API's JSON shape, converted once: the symbol table is collected
-    // from them and the steps keep them (`None`: not a table, reported with the step).
-    let step_args: Vec<Option<Value>> = raw
+    // from them and the steps keep them (`None`: not a table, reported with the step). A
+    // `for_each_account_in` step becomes one (account, arguments) pair per account.
+    let expansions: Vec<Vec<(Option<AccountId>, Option<Value>)>> = raw
         .steps
         .iter()
-        .map(|s| match &s.args {
-            Some(value) => {
-                value.get_ref().is_table().then(|| serde_json::to_value(value.get_ref()).unwrap_or(Value::Null))
-            }
-            None => Some(Value::Object(Default::default())),
+        .map(|s| {
+            let args = match &s.args {
+                Some(value) => {
+                    value.get_ref().is_table().then(|| serde_json::to_value(value.get_ref()).unwrap_or(Value::Null))
+                }
+                None => Some(Value::Object(Default::default())),
+            };
+            expand(&mut c, s, args, world.as_ref())
         })
         .collect();
     let symbol_table = symbols::StaticSymbols::collect(
         raw.org.ous.keys().map(String::as_str),
-        raw.steps
-            .iter()
-            .zip(&step_args)
-            .filter_map(|(s, args)| Some((s.call.get_ref().rsplit(':').next().unwrap_or_default(), args.as_ref()?))),
+        raw.steps.iter().zip(&expansions).flat_map(|(s, expanded)| {
+            let operation = s.call.get_ref().rsplit(':').next().unwrap_or_default();
+            expanded.iter().filter_map(move |(_, args)| Some((operation, args.as_ref()?)))
+        }),
     );
     // Every account a step or expectation may name: declared, generated, or created by a step.
     let mut known: BTreeSet<AccountId> = created.clone();
@@ -446,25 +451,80 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     }
     let mut steps = Vec::new();
     let mut previous_at = SimTime::ZERO;
-    for (index, (raw_step, args)) in raw.steps.iter().zip(step_args).enumerate() {
+    for (position, (raw_step, expanded)) in raw.steps.iter().zip(expansions).enumerate() {
         let Some(at) = c.duration(&raw_step.at) else { continue };
         if at < previous_at {
             c.error(
                 raw_step.at.span(),
                 format!(
                     "step {} at {} comes before the previous step at {previous_at}: time goes backwards",
-                    index + 1,
+                    position + 1,
                     at
                 ),
                 Some(format!("a time at or after {previous_at}")),
             );
         }
         previous_at = previous_at.max(at);
-        if let Some(step) =
-            validate_step(&mut c, index, at, raw_step, args, &regions, &known, management, admin_alias, &symbol_table)
-        {
-            steps.push(step);
+        let every = match &raw_step.every {
+            Some(every) => match c.duration(every) {
+                Some(every) => SimDuration::from_ms(every.as_ms()),
+                None => continue,
+            },
+            None => SimDuration::from_ms(0),
+        };
+        // The calls of a step run for each account differ only in the account: the checks that
+        // may differ between them, the symbols', run for every account and are reported once.
+        if raw_step.for_each_account_in.is_some() {
+            let unresolved: Vec<(AccountId, (String, String))> = expanded
+                .iter()
+                .filter_map(|(each, args)| {
+                    let problem = symbol_table.check(args.as_ref()?).into_iter().next()?;
+                    Some(((*each)?, problem))
+                })
+                .collect();
+            if let Some((account, (message, expected))) = unresolved.first() {
+                let more = match unresolved.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more accounts)", n - 1),
+                };
+                let span = raw_step.args.as_ref().map(|a| a.span()).unwrap_or_else(|| raw_step.call.span());
+                c.error(span, format!("for account {account}: {message}{more}"), Some(expected.clone()));
+                continue;
+            }
         }
+        let mut expanded = expanded.into_iter();
+        let Some((each, args)) = expanded.next() else { continue };
+        let caller = fill_caller(&raw_step.caller, each);
+        let Some(first) = validate_step(
+            &mut c,
+            steps.len(),
+            at,
+            raw_step,
+            &caller,
+            args,
+            &regions,
+            &known,
+            management,
+            admin_alias,
+            &symbol_table,
+        ) else {
+            continue;
+        };
+        let first = Step { each, ..first };
+        let mut rest = Vec::new();
+        for (i, (each, args)) in expanded.enumerate() {
+            let caller = match first.caller {
+                CallerRef::Account(_) if raw_step.caller.get_ref().contains(each::PLACEHOLDER) => {
+                    CallerRef::Account(each.expect("expanded per account"))
+                }
+                same => same,
+            };
+            let at = at.after(SimDuration::from_ms(every.as_ms() * (i as u64 + 1)));
+            let args = args.expect("every expansion of a table is a table");
+            rest.push(Step { index: steps.len() + 1 + rest.len(), at, caller, args, each, ..first.clone() });
+        }
+        steps.push(first);
+        steps.extend(rest);
     }
 
     // ---- expectations ----
@@ -567,6 +627,87 @@ fn parse_standard(c: &mut Checker, value: &Spanned<String>) -> Option<Standard> 
     standard
 }
 
+/// A step's expansion: `[(None, args)]` for an ordinary step, one `(account, args with the account
+/// filled in)` per account for a `for_each_account_in` step; empty when the step is in error.
+fn expand(
+    c: &mut Checker,
+    raw: &RawStep,
+    args: Option<Value>,
+    world: Option<&crate::model::World>,
+) -> Vec<(Option<AccountId>, Option<Value>)> {
+    let names_account = raw.caller.get_ref().contains(each::PLACEHOLDER) || args.as_ref().is_some_and(each::mentions);
+    let Some(ou) = &raw.for_each_account_in else {
+        if names_account {
+            c.error(
+                raw.call.span(),
+                format!("`{}` stands for an account only in a step that runs for each account", each::PLACEHOLDER),
+                Some("for_each_account_in = \"ou:PATH\" (or \"root\") in this step".into()),
+            );
+            return Vec::new();
+        }
+        if let Some(every) = &raw.every {
+            c.error(
+                every.span(),
+                "`every` spaces the calls of a step that runs for each account",
+                Some("for_each_account_in = \"ou:PATH\" in this step, or no `every`".into()),
+            );
+            return Vec::new();
+        }
+        return vec![(None, args)];
+    };
+    // Problems with the organization itself are reported where it is declared.
+    let Some(world) = world else { return Vec::new() };
+    let node = match ou.get_ref().as_str() {
+        "root" => Some(NodeIdx::ROOT),
+        text => text.strip_prefix("ou:").and_then(|path| world.org.node_by_path(path)),
+    };
+    let Some(node) = node else {
+        let paths: Vec<String> = world.org.nodes.iter().skip(1).map(|n| format!("ou:{}", n.path)).collect();
+        c.error(
+            ou.span(),
+            format!("`{}` is not an OU of [org.ous]", ou.get_ref()),
+            Some(format!("\"root\" or one of {}", paths.join(", "))),
+        );
+        return Vec::new();
+    };
+    if !names_account {
+        c.error(
+            raw.call.span(),
+            format!("the step runs for each account in {} but names none", ou.get_ref()),
+            Some(format!(
+                "`{}` in `caller` or in `args`, e.g. AccountId = \"{}\"",
+                each::PLACEHOLDER,
+                each::PLACEHOLDER
+            )),
+        );
+        return Vec::new();
+    }
+    let accounts = each::accounts_in(world, node);
+    if accounts.is_empty() {
+        c.error(
+            ou.span(),
+            format!("{} holds no accounts at time zero", ou.get_ref()),
+            Some("an OU that [org.ous] gives accounts".into()),
+        );
+        return Vec::new();
+    }
+    accounts
+        .into_iter()
+        .map(|account| {
+            let text = account.to_string();
+            (Some(account), args.as_ref().map(|a| each::fill(a, &text)))
+        })
+        .collect()
+}
+
+/// The caller as written, with the account filled in for a step that runs for each account.
+fn fill_caller(caller: &Spanned<String>, each: Option<AccountId>) -> Spanned<String> {
+    match each {
+        Some(account) => Spanned::new(caller.span(), caller.get_ref().replace(each::PLACEHOLDER, &account.to_string())),
+        None => caller.clone(),
+    }
+}
+
 /// The 1-based line of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
@@ -578,6 +719,7 @@ fn validate_step(
     index: usize,
     at: SimTime,
     raw: &RawStep,
+    caller: &Spanned<String>,
     args: Option<Value>,
     regions: &[Region],
     known: &BTreeSet<AccountId>,
@@ -585,14 +727,15 @@ fn validate_step(
     admin_alias: Option<AccountId>,
     symbols_table: &symbols::StaticSymbols,
 ) -> Option<Step> {
-    let caller = match raw.caller.get_ref().as_str() {
+    let caller_text = caller;
+    let caller = match caller_text.get_ref().as_str() {
         "aws" => Some(CallerRef::Aws),
         "management" => management.map(CallerRef::Account),
         "admin" => match admin_alias {
             Some(id) => Some(CallerRef::Account(id)),
             None => {
                 c.error(
-                    raw.caller.span(),
+                    caller_text.span(),
                     "caller alias `admin` has no account behind it",
                     Some("`admin = \"ACCOUNT\"` in [org], or a step that designates the administrator (EnableOrganizationAdminAccount)".into()),
                 );
@@ -600,12 +743,12 @@ fn validate_step(
             }
         },
         _ => {
-            let id = c.account(&raw.caller)?;
+            let id = c.account(caller_text)?;
             if known.contains(&id) {
                 Some(CallerRef::Account(id))
             } else {
                 c.error(
-                    raw.caller.span(),
+                    caller_text.span(),
                     format!("caller {id} is not an account of the scenario"),
                     Some("management, admin, aws, or a declared account id".into()),
                 );
@@ -669,7 +812,7 @@ fn validate_step(
     match (&caller, actual) {
         (Some(CallerRef::Aws), s) if s != Service::Aws => {
             c.error(
-                raw.caller.span(),
+                caller_text.span(),
                 format!("{name} is called by an account, not by aws"),
                 Some("management, admin or an account id".into()),
             );
@@ -677,7 +820,7 @@ fn validate_step(
         }
         (Some(CallerRef::Account(_)), Service::Aws) => {
             c.error(
-                raw.caller.span(),
+                caller_text.span(),
                 format!("{name} is an event AWS causes; its caller is aws"),
                 Some("caller = \"aws\"".into()),
             );
@@ -724,6 +867,7 @@ fn validate_step(
         expect,
         iam_deny: raw.iam_deny,
         note: raw.note.clone(),
+        each: None,
     })
 }
 
