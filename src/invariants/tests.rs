@@ -289,3 +289,25 @@ fn a_roster_that_miscounts_its_records_is_caught() {
     let detail = &checker.violations.iter().find(|v| v.invariant == Invariant::RosterMatchesRecords).unwrap().detail;
     assert!(detail.contains("total 1") && detail.contains("total 2"), "{detail}");
 }
+
+/// A response that refuses an account with MEMBER_LIMIT_REACHED, at any depth, counts as reaching
+/// the member limit; other responses do not.
+#[test]
+fn a_member_limit_refusal_in_a_response_is_counted() {
+    let w = world();
+    let call = Call::by(id("222222222222"), RegionIdx(0), op(json!({"Operation": "GetInvitationsCount"})));
+    let count = |response: serde_json::Value| {
+        let mut checker = Checker::new();
+        let outcome = Outcome { result: Ok(response), effects: vec![], follow_ups: vec![] };
+        let view =
+            EventView { number: 1, at: SimTime(1), call: &call, origin: Origin::Step { index: 0 }, outcome: &outcome };
+        checker.after_event(&w, &view);
+        checker.sometimes.get(&Sometimes::MemberLimitHit).copied().unwrap_or(0)
+    };
+    let refused = json!({"UnprocessedAccounts": [{"AccountId": "333333333333",
+        "ProcessingResult": "MEMBER_LIMIT_REACHED: The administrator has reached its member limit (QUOTA-1)"}]});
+    assert_eq!(count(refused), 1);
+    assert_eq!(count(json!({"Applied": false, "Reason": "MEMBER_LIMIT_REACHED"})), 1);
+    assert_eq!(count(json!({"UnprocessedAccounts": []})), 0);
+    assert_eq!(count(serde_json::Value::Null), 0);
+}
