@@ -323,20 +323,19 @@ impl Observer for Checker {
         // Whether the event changed what `central_admins` reads: without such a change its answer
         // is the one the previous event got (and a violation was reported then).
         let mut central_admins_inputs = false;
+        let mut limit_hit = false;
         for effect in &event.outcome.effects {
-            central_admins_inputs |= matches!(
-                effect.change,
-                Change::AdministratorDesignated { .. }
-                    | Change::AdministratorRemovalStarted { .. }
-                    | Change::AdministratorRemoved { .. }
-                    | Change::AggregatorSet { .. }
-                    | Change::AggregatorDeleted { .. }
-                    | Change::CentralConfigurationRequested { .. }
-                    | Change::CentralConfigurationEnabled
-                    | Change::CentralConfigurationEnded
-                    | Change::RegionOptStatusChanged { .. }
-            );
+            limit_hit |= effect.rule == RuleId::LIFE_16;
             match &effect.change {
+                Change::AdministratorDesignated { .. }
+                | Change::AdministratorRemovalStarted { .. }
+                | Change::AdministratorRemoved { .. }
+                | Change::AggregatorSet { .. }
+                | Change::AggregatorDeleted { .. }
+                | Change::CentralConfigurationRequested { .. }
+                | Change::CentralConfigurationEnabled
+                | Change::CentralConfigurationEnded
+                | Change::RegionOptStatusChanged { .. } => central_admins_inputs = true,
                 Change::MemberRecord { region, member, record } => {
                     let enabled =
                         w.ar(*member, *region).memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
@@ -454,8 +453,8 @@ impl Observer for Checker {
                 *self.sometimes.entry(key).or_default() += 1;
             }
         }
-        let limit_hit = event.outcome.effects.iter().any(|e| e.rule == RuleId::LIFE_16)
-            || event.outcome.result.as_ref().is_ok_and(|r| any_text_contains(r, "MEMBER_LIMIT_REACHED"));
+        let limit_hit =
+            limit_hit || event.outcome.result.as_ref().is_ok_and(|r| any_text_contains(r, "MEMBER_LIMIT_REACHED"));
         if limit_hit {
             *self.sometimes.entry(Sometimes::MemberLimitHit).or_default() += 1;
         }

@@ -244,9 +244,14 @@ impl WorldBuilder {
                 }
             }
         }
+        // Generated ids count up, so they can only collide with declared ones; the index and each
+        // OU's set are rebuilt from sorted lists at the end, which is linear, where inserting
+        // 10,000 accounts one by one searches the trees each time.
         let mut next_generated = 100_000_000_000u64;
+        let mut generated: Vec<(AccountId, AccountIdx)> = Vec::new();
         for (path, n) in &self.generated {
             let node = by_path[path.as_str()];
+            let mut placed = Vec::with_capacity(*n);
             for _ in 0..*n {
                 let id = loop {
                     let id = AccountId::from_number(next_generated).ok_or(BuildError::TooManyAccounts)?;
@@ -255,9 +260,16 @@ impl WorldBuilder {
                         break id;
                     }
                 };
-                let idx = add_account(&mut accounts, &mut index, id, Placement::Member, Some(node))?;
-                nodes[node.index()].accounts.insert(idx);
+                let idx = AccountIdx(accounts.len() as u32);
+                accounts.push(Account::initial(id, Placement::Member, Some(node)));
+                generated.push((id, idx));
+                placed.push(idx);
             }
+            let set = &mut nodes[node.index()].accounts;
+            *set = std::mem::take(set).into_iter().chain(placed).collect();
+        }
+        if !generated.is_empty() {
+            index = std::mem::take(&mut index).into_iter().chain(generated).collect();
         }
 
         let region_idx =
@@ -337,19 +349,27 @@ fn add_account(
     }
     let idx = AccountIdx(accounts.len() as u32);
     index.insert(id, idx);
-    accounts.push(Account {
-        id,
-        email: None,
-        placement,
-        parent,
-        state: AccountState::Active,
-        joined_at: parent.map(|_| SimTime::ZERO),
-        join_method: parent.map(|_| JoinMethod::Initial),
-        opted_in: RegionSet::EMPTY,
-        enabling: RegionSet::EMPTY,
-        disabling: RegionSet::EMPTY,
-    });
+    accounts.push(Account::initial(id, placement, parent));
     Ok(idx)
+}
+
+impl Account {
+    /// An active account as the world starts with it: a member under `parent` since time zero, or
+    /// outside the organization (`parent` is `None`).
+    fn initial(id: AccountId, placement: Placement, parent: Option<NodeIdx>) -> Account {
+        Account {
+            id,
+            email: None,
+            placement,
+            parent,
+            state: AccountState::Active,
+            joined_at: parent.map(|_| SimTime::ZERO),
+            join_method: parent.map(|_| JoinMethod::Initial),
+            opted_in: RegionSet::EMPTY,
+            enabling: RegionSet::EMPTY,
+            disabling: RegionSet::EMPTY,
+        }
+    }
 }
 
 fn ensure_path(
@@ -387,4 +407,33 @@ fn ensure_path(
     nodes[parent.index()].child_ous.insert(idx);
     by_path.insert(path.to_string(), idx);
     Ok(idx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Generated ids count up from 100000000000 and skip declared ones, wherever those are
+    /// declared; every account is found by id and sits in its OU's set.
+    #[test]
+    fn generated_accounts_skip_declared_ids_and_are_indexed() {
+        let id = |n: u64| AccountId::from_number(n).unwrap();
+        let us_east_1 = Region::parse("us-east-1").unwrap();
+        let world = WorldBuilder::new(vec![us_east_1], id(111_111_111_111))
+            .account_in(id(100_000_000_001), "Declared")
+            .generate_in("Generated", 3)
+            .generate_in("Declared", 1)
+            .build()
+            .unwrap();
+        let generated = world.org.node(world.org.node_by_path("Generated").unwrap());
+        let ids: Vec<AccountId> = generated.accounts.iter().map(|a| world.account_id(*a)).collect();
+        assert_eq!(ids, vec![id(100_000_000_000), id(100_000_000_002), id(100_000_000_003)]);
+        let declared = world.org.node(world.org.node_by_path("Declared").unwrap());
+        let ids: Vec<AccountId> = declared.accounts.iter().map(|a| world.account_id(*a)).collect();
+        assert_eq!(ids, vec![id(100_000_000_001), id(100_000_000_004)]);
+        for account in world.account_indices() {
+            assert_eq!(world.account_idx(world.account_id(account)), Some(account));
+        }
+        assert_eq!(world.accounts.len(), 6);
+    }
 }

@@ -26,6 +26,18 @@ use crate::sim::quotas::Rate;
 use crate::sim::{ClientConfig, DelayRange, FaultModel, LatencyModel, RetryMode, RunLimits, SimConfig};
 use crate::timeline::Recording;
 
+/// Every account a step or expectation may name: declared, generated, or created by a step.
+struct KnownAccounts<'a> {
+    created: &'a BTreeSet<AccountId>,
+    world: Option<&'a crate::model::World>,
+}
+
+impl KnownAccounts<'_> {
+    fn contains(&self, id: &AccountId) -> bool {
+        self.created.contains(id) || self.world.is_some_and(|w| w.account_idx(*id).is_some())
+    }
+}
+
 struct Checker<'a> {
     file: &'a str,
     source: &'a str,
@@ -444,11 +456,7 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             expanded.iter().filter_map(move |(_, args)| Some((operation, args.as_ref()?)))
         }),
     );
-    // Every account a step or expectation may name: declared, generated, or created by a step.
-    let mut known: BTreeSet<AccountId> = created.clone();
-    if let Some(world) = &world {
-        known.extend(world.accounts.iter().map(|a| a.id));
-    }
+    let known = KnownAccounts { created: &created, world: world.as_ref() };
     let mut steps = Vec::new();
     let mut previous_at = SimTime::ZERO;
     for (position, (raw_step, expanded)) in raw.steps.iter().zip(expansions).enumerate() {
@@ -722,7 +730,7 @@ fn validate_step(
     caller: &Spanned<String>,
     args: Option<Value>,
     regions: &[Region],
-    known: &BTreeSet<AccountId>,
+    known: &KnownAccounts,
     management: Option<AccountId>,
     admin_alias: Option<AccountId>,
     symbols_table: &symbols::StaticSymbols,
@@ -961,7 +969,7 @@ fn validate_expect(
     raw: &RawExpect,
     line: usize,
     regions: &[Region],
-    known: &BTreeSet<AccountId>,
+    known: &KnownAccounts,
 ) -> Option<StateExpect> {
     let when = if raw.at.get_ref() == "end" { When::End } else { When::At(c.duration(&raw.at)?) };
     let account = match &raw.account {
