@@ -2,9 +2,10 @@
 //! times within their ranges; races are reachable and visible; every way of stopping is reported.
 
 use hubsim::model::SimTime;
+use hubsim::model::World;
 use hubsim::rules::{DelayClass, RuleId};
 use hubsim::sim::{LatencyModel, RunLimits, SimConfig, Stop};
-use hubsim::timeline::{Origin, Recording, jsonl, text};
+use hubsim::timeline::{Origin, Recording, Timeline, jsonl, text};
 
 use crate::support::*;
 
@@ -159,4 +160,45 @@ fn injected_faults_are_seeded_and_recorded() {
     assert!(failed > 0);
     assert_eq!(a.timeline().summary.injected_faults, failed as u64);
     assert!(text::render(a.timeline(), a.world()).contains("fault=injected"));
+}
+
+/// A large timeline is written in chunks as it is rendered, never held whole: the chunks add up
+/// to exactly the rendered text (and JSON Lines), and a failing writer is an error, not a panic.
+#[test]
+fn timelines_are_written_in_chunks_that_add_up_to_the_rendering() {
+    struct Chunks(Vec<Vec<u8>>);
+    impl std::io::Write for Chunks {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.push(bytes.to_vec());
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    struct Broken;
+    impl std::io::Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "closed"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let world = org(&["us-east-1", "eu-west-1"], 300);
+    let steps = central_with_root_policy(&world);
+    let (sim, _) = run(world, config(7), steps);
+    type Writer = fn(&Timeline, &World, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let writers: [(Writer, String); 2] = [
+        (text::write, text::render(sim.timeline(), sim.world())),
+        (jsonl::write, jsonl::render(sim.timeline(), sim.world())),
+    ];
+    for (write, rendered) in writers {
+        assert!(rendered.len() > 3 * 64 * 1024, "a timeline of several chunks: {} bytes", rendered.len());
+        let mut chunks = Chunks(Vec::new());
+        write(sim.timeline(), sim.world(), &mut chunks).unwrap();
+        assert!(chunks.0.len() >= 3, "{} chunks", chunks.0.len());
+        assert_eq!(chunks.0.concat(), rendered.into_bytes());
+        assert!(write(sim.timeline(), sim.world(), &mut Broken).is_err());
+    }
 }

@@ -106,23 +106,31 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
         remaining -= 1;
         let name = scenario.name.clone();
         let report = scenario::run_owned(scenario, &RunOptions { seed: args.seed, recording, metrics });
-        let mut text = match args.format {
-            Format::Text => report.render_text(),
-            Format::Json => format!("{}\n", report.to_json()),
-            Format::Jsonl => {
-                eprint!("{name}: {}", report.render_results());
-                jsonl::render(&report.timeline, &report.world)
+        // Written as it is rendered: a 10,000-member timeline is hundreds of MiB of text.
+        let write = |out: &mut dyn Write| -> std::io::Result<()> {
+            match args.format {
+                Format::Text => report.write_text(out)?,
+                Format::Json => writeln!(out, "{}", report.to_json())?,
+                Format::Jsonl => {
+                    eprint!("{name}: {}", report.render_results());
+                    jsonl::write(&report.timeline, &report.world, out)?;
+                }
+                Format::Summary => write!(
+                    out,
+                    "# {}\n{}\n{}",
+                    report.title,
+                    report.timeline.summary.render(),
+                    report.render_results()
+                )?,
             }
-            Format::Summary => {
-                format!("# {}\n{}\n{}", report.title, report.timeline.summary.render(), report.render_results())
+            if let Some(metrics) = report.metrics.as_ref().filter(|_| args.metrics)
+                && matches!(args.format, Format::Text | Format::Summary)
+            {
+                out.write_all(metrics.render().as_bytes())?;
             }
+            Ok(())
         };
-        if let Some(metrics) = report.metrics.as_ref().filter(|_| args.metrics)
-            && matches!(args.format, Format::Text | Format::Summary)
-        {
-            text.push_str(&metrics.render());
-        }
-        if let Err(e) = out.write_all(text.as_bytes()) {
+        if let Err(e) = write(&mut *out) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 return Ok(Verdict::Success);
             }

@@ -90,11 +90,15 @@ impl Report {
 
     /// Header, timeline and results: what `hubsim run` prints and snapshots pin.
     pub fn render_text(&self) -> String {
-        let mut out = format!("# {}\n# seed {}\n\n", self.title, self.seed);
-        out.push_str(&text::render(&self.timeline, &self.world));
-        out.push('\n');
-        out.push_str(&self.render_results());
-        out
+        crate::timeline::into_string(|bytes| self.write_text(bytes))
+    }
+
+    /// `render_text`, written to `out` as it is rendered.
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write!(out, "# {}\n# seed {}\n\n", self.title, self.seed)?;
+        text::write(&self.timeline, &self.world, out)?;
+        writeln!(out)?;
+        out.write_all(self.render_results().as_bytes())
     }
 
     /// What a snapshot pins: the full text for timelines a person can review (up to

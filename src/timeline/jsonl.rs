@@ -9,12 +9,15 @@ use crate::rules::{Op, describe};
 
 /// Renders every entry as one line of JSON.
 pub fn render(timeline: &Timeline, world: &World) -> String {
-    let mut out = String::new();
-    for entry in &timeline.entries {
-        out.push_str(&entry_json(entry, world).to_string());
-        out.push('\n');
-    }
-    out
+    super::into_string(|bytes| write(timeline, world, bytes))
+}
+
+/// `render`, written to `out` as it is rendered.
+pub fn write(timeline: &Timeline, world: &World, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::write_entries(&timeline.entries, out, |buffer, entry| {
+        use std::fmt::Write;
+        let _ = writeln!(buffer, "{}", entry_json(entry, world));
+    })
 }
 
 /// One entry as a JSON value.

@@ -196,3 +196,29 @@ impl Timeline {
         Timeline { recording, entries: Vec::new(), summary: Summary::default() }
     }
 }
+
+/// Renders `entries` one by one with `render` and writes them to `out` in chunks of about 64 KiB:
+/// a 10,000-member run's timeline is a few hundred MiB of text, which is never held whole.
+pub(crate) fn write_entries(
+    entries: &[Entry],
+    out: &mut dyn std::io::Write,
+    mut render: impl FnMut(&mut String, &Entry),
+) -> std::io::Result<()> {
+    const CHUNK: usize = 64 * 1024;
+    let mut buffer = String::with_capacity(CHUNK + 4096);
+    for entry in entries {
+        render(&mut buffer, entry);
+        if buffer.len() >= CHUNK {
+            out.write_all(buffer.as_bytes())?;
+            buffer.clear();
+        }
+    }
+    out.write_all(buffer.as_bytes())
+}
+
+/// What `write` wrote, as a string (the renderers only write UTF-8).
+pub(crate) fn into_string(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut bytes = Vec::new();
+    write(&mut bytes).expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the renderers write UTF-8")
+}

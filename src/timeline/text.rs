@@ -20,11 +20,12 @@ use crate::rules::{Call, Op, Service, describe};
 /// Renders every entry. `world` supplies names (accounts, OUs, policies), all of which survive
 /// deletion, so the final world renders the whole run.
 pub fn render(timeline: &Timeline, world: &World) -> String {
-    let mut out = String::new();
-    for entry in &timeline.entries {
-        render_entry(&mut out, entry, world);
-    }
-    out
+    super::into_string(|bytes| write(timeline, world, bytes))
+}
+
+/// `render`, written to `out` as it is rendered.
+pub fn write(timeline: &Timeline, world: &World, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::write_entries(&timeline.entries, out, |buffer, entry| render_entry(buffer, entry, world))
 }
 
 /// The Region column: `global` for Organizations and Account Management calls (GEN-2).
