@@ -27,6 +27,9 @@ pub struct Checker {
     pub disabled: BTreeSet<Invariant>,
     /// Whether the deliberately wrong `Invariant::Canary` is checked.
     pub canary: bool,
+    /// What `central_admin_problems` found after the last event that changed what it reads
+    /// (`None` before the first event): reported again after each event that changes none of it.
+    central_admin_problems: Option<Vec<String>>,
 }
 
 /// Account-Regions with association work outstanding: per account, its Regions (a policy
@@ -191,27 +194,8 @@ impl Checker {
     }
 
     fn central_admins(&mut self, w: &World, event: u64, at: SimTime) {
-        if w.central.phase != CentralPhase::Enabled {
-            return;
-        }
-        let Some(da) = w.central.da else { return };
-        for region in w.central_scope().iter() {
-            if !w.region_usable(da, region) {
-                continue;
-            }
-            if w.sh_admin(region) != Some(da) {
-                let found = w.sh_admin(region).map(|a| w.account_id(a).to_string()).unwrap_or_else(|| "none".into());
-                self.violate(
-                    Invariant::SameAdministratorUnderCentral,
-                    event,
-                    at,
-                    format!(
-                        "{} has administrator {found}, not the central DA {}",
-                        w.regions.get(region),
-                        w.account_id(da)
-                    ),
-                );
-            }
+        for detail in central_admin_problems(w) {
+            self.violate(Invariant::SameAdministratorUnderCentral, event, at, detail);
         }
     }
 
@@ -305,8 +289,26 @@ impl Checker {
     }
 }
 
+/// Regions under central configuration whose Security Hub administrator is not the DA: one
+/// sentence each.
+fn central_admin_problems(w: &World) -> Vec<String> {
+    if w.central.phase != CentralPhase::Enabled {
+        return Vec::new();
+    }
+    let Some(da) = w.central.da else { return Vec::new() };
+    w.central_scope()
+        .iter()
+        .filter(|region| w.region_usable(da, *region) && w.sh_admin(*region) != Some(da))
+        .map(|region| {
+            let found = w.sh_admin(region).map(|a| w.account_id(a).to_string()).unwrap_or_else(|| "none".into());
+            format!("{} has administrator {found}, not the central DA {}", w.regions.get(region), w.account_id(da))
+        })
+        .collect()
+}
+
 /// Whether a string anywhere in `value` contains `needle` (a response is searched where it lies:
-/// printing each of 170,000 responses to search the text cost 7 % of a 10,000-member run).
+/// printing each of 170,000 responses to search the text cost 7 % of a 10,000-member run). Keys
+/// are not searched: the refusal codes it looks for are values.
 fn any_text_contains(value: &serde_json::Value, needle: &str) -> bool {
     use serde_json::Value;
     match value {
@@ -320,8 +322,8 @@ fn any_text_contains(value: &serde_json::Value, needle: &str) -> bool {
 impl Observer for Checker {
     fn after_event(&mut self, w: &World, event: &EventView<'_>) {
         let (n, at) = (event.number, event.at);
-        // Whether the event changed what `central_admins` reads: without such a change its answer
-        // is the one the previous event got (and a violation was reported then).
+        // Whether the event changed what `central_admin_problems` reads (designations, central
+        // configuration's phase and DA, the aggregator, opted-in Regions).
         let mut central_admins_inputs = false;
         let mut limit_hit = false;
         for effect in &event.outcome.effects {
@@ -459,8 +461,13 @@ impl Observer for Checker {
             *self.sometimes.entry(Sometimes::MemberLimitHit).or_default() += 1;
         }
         self.forbidden(w, event);
-        if central_admins_inputs {
-            self.central_admins(w, n, at);
+        // Recomputed only when the event changed what it reads; otherwise its earlier findings
+        // still hold and are reported again, as after every event.
+        if central_admins_inputs || self.central_admin_problems.is_none() {
+            self.central_admin_problems = Some(central_admin_problems(w));
+        }
+        for detail in self.central_admin_problems.clone().unwrap_or_default() {
+            self.violate(Invariant::SameAdministratorUnderCentral, n, at, detail);
         }
         if !w.org.trusted_access {
             for region in w.regions.indices() {

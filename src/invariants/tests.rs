@@ -311,3 +311,32 @@ fn a_member_limit_refusal_in_a_response_is_counted() {
     assert_eq!(count(json!({"UnprocessedAccounts": []})), 0);
     assert_eq!(count(serde_json::Value::Null), 0);
 }
+
+/// After every event, not only at quiescence: the event that removes the administrator from a
+/// linked Region is caught, and so is each later event while the mismatch lasts, even one that
+/// changes nothing the check reads; once the mismatch is gone, nothing is reported.
+#[test]
+fn another_administrator_under_central_is_caught_after_each_event_while_it_lasts() {
+    let mut w = world();
+    let mut now = SimTime(0);
+    start_central(&mut w, &mut now);
+    let call = Call::by(id("222222222222"), RegionIdx(0), op(json!({"Operation": "GetInvitationsCount"})));
+    let mut checker = Checker::new();
+    let feed = |checker: &mut Checker, w: &World, effects: Vec<Effect>| {
+        let outcome = Outcome { result: Ok(serde_json::Value::Null), effects, follow_ups: vec![] };
+        let before = checker.violations.len();
+        let view =
+            EventView { number: 1, at: SimTime(1), call: &call, origin: Origin::Step { index: 0 }, outcome: &outcome };
+        checker.after_event(w, &view);
+        checker.violations[before..].iter().filter(|v| v.invariant == Invariant::SameAdministratorUnderCentral).count()
+    };
+    assert_eq!(feed(&mut checker, &w, vec![]), 0, "central configuration with the DA everywhere");
+    let removed = Change::AdministratorRemoved { region: RegionIdx(1), account: AccountIdx(1) };
+    rules::change::commit(&mut w, now, &removed);
+    assert_eq!(feed(&mut checker, &w, vec![Effect { rule: RuleId::ADMIN_12, change: removed }]), 1);
+    assert_eq!(feed(&mut checker, &w, vec![]), 1, "the mismatch lasts");
+    let designated = Change::AdministratorDesignated { region: RegionIdx(1), account: AccountIdx(1) };
+    rules::change::commit(&mut w, now, &designated);
+    assert_eq!(feed(&mut checker, &w, vec![Effect { rule: RuleId::ADMIN_2, change: designated }]), 0);
+    assert_eq!(feed(&mut checker, &w, vec![]), 0);
+}

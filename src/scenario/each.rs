@@ -3,8 +3,9 @@
 //! accounts it cannot name one by one.
 //!
 //! The accounts are those in the OU and the OUs below it at time zero, as `[org]` declares them,
-//! in ascending account-id order; the i-th account's call runs at `at + i × every`. In `caller` and
-//! in every string of `args`, `{account}` stands for the account (`"handshake:{account}"` too).
+//! in ascending account-id order; the i-th account's call runs at `at + i × every`. `caller =
+//! "{account}"` makes each account the caller, and in every string of `args` and `expect`
+//! `{account}` stands for the account (`"handshake:{account}"` too).
 //! Expansion happens at load time, so `hubsim check` validates every expanded call, and a step
 //! that names `{account}` without `for_each_account_in` is an error.
 
@@ -35,6 +36,28 @@ pub fn fill(value: &Value, account: &str) -> Value {
     }
 }
 
+/// Whether any string in a TOML `value` (a step's `expect`) names the account.
+pub fn mentions_toml(value: &toml::Value) -> bool {
+    match value {
+        toml::Value::String(text) => text.contains(PLACEHOLDER),
+        toml::Value::Array(items) => items.iter().any(mentions_toml),
+        toml::Value::Table(table) => table.values().any(mentions_toml),
+        _ => false,
+    }
+}
+
+/// A TOML `value` with every `{account}` replaced by `account`.
+pub fn fill_toml(value: &toml::Value, account: &str) -> toml::Value {
+    match value {
+        toml::Value::String(text) => toml::Value::String(text.replace(PLACEHOLDER, account)),
+        toml::Value::Array(items) => toml::Value::Array(items.iter().map(|v| fill_toml(v, account)).collect()),
+        toml::Value::Table(table) => {
+            toml::Value::Table(table.iter().map(|(k, v)| (k.clone(), fill_toml(v, account))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// The accounts in `node` and every OU below it, in ascending id order.
 pub fn accounts_in(world: &World, node: NodeIdx) -> Vec<AccountId> {
     let mut pending = vec![node];
@@ -54,6 +77,12 @@ mod tests {
 
     use super::{accounts_in, fill, mentions};
     use crate::model::{AccountId, NodeIdx, Region, WorldBuilder};
+
+    /// A one-Region scenario whose management account is 111111111111, `rest` after its `[org]`.
+    fn load(rest: &str) -> crate::scenario::Scenario {
+        let source = format!("title = \"x\"\nregions = [\"us-east-1\"]\n[org]\nmanagement = \"111111111111\"\n{rest}");
+        crate::scenario::from_str("each.toml", &source).unwrap_or_else(|e| panic!("{e}"))
+    }
 
     #[test]
     fn fill_replaces_the_placeholder_in_every_string_and_nothing_else() {
@@ -87,13 +116,8 @@ mod tests {
     /// each is checked on its own, and later steps keep their order.
     #[test]
     fn a_step_for_each_account_runs_once_per_account_every_interval() {
-        let scenario = crate::scenario::from_str(
-            "each.toml",
+        let scenario = load(
             r#"
-title = "x"
-regions = ["us-east-1"]
-[org]
-management = "111111111111"
 [org.ous]
 "Leavers" = ["333333333333", "222222222222"]
 "Leavers/Deep" = ["444444444444"]
@@ -116,8 +140,7 @@ at = "end"
 account = "444444444444"
 in_organization = false
 "#,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        );
         let id = |text: &str| AccountId::parse(text).unwrap();
         let calls: Vec<(usize, u64, Option<AccountId>)> =
             scenario.steps.iter().map(|s| (s.index, s.at.as_ms(), s.each)).collect();
@@ -138,5 +161,45 @@ in_organization = false
         let order: Vec<&str> = text.lines().filter(|l| l.contains("organizations:")).collect();
         assert_eq!(order.len(), 4, "{text}");
         assert!(order[0].contains("LeaveOrganization") && order[1].contains("RemoveAccountFromOrganization"), "{text}");
+    }
+
+    /// `{account}` is filled into a step's `expect` too (each account's check names it), and a
+    /// step run for each account can designate the administrator the `admin` alias stands for.
+    #[test]
+    fn the_account_is_filled_into_the_expectation_and_the_admin_alias() {
+        let source = |unprocessed: &str| {
+            format!(
+                r#"
+[org.ous]
+"Security" = ["222222222222"]
+"Workloads" = {{ generate = 2 }}
+[[step]]
+at = "0s"
+for_each_account_in = "ou:Security"
+caller = "management"
+call = "securityhub:EnableOrganizationAdminAccount"
+args = {{ AdminAccountId = "{{account}}" }}
+expect = "ok"
+[[step]]
+at = "1m"
+every = "1s"
+for_each_account_in = "ou:Workloads"
+caller = "admin"
+call = "securityhub:GetMembers"
+args = {{ AccountIds = ["{{account}}"] }}
+expect = {{ result = "ok", unprocessed = ["{unprocessed}"] }}
+"#
+            )
+        };
+        let scenario = load(&source("{account}"));
+        assert_eq!(scenario.admin_alias, Some(AccountId::parse("222222222222").unwrap()));
+        let report = crate::scenario::run(&scenario, &crate::scenario::RunOptions::default());
+        assert!(report.passed(), "{}", report.render_results());
+        assert_eq!(report.checks, 3);
+        // The same expectation naming one fixed account holds for that account only.
+        let fixed = load(&source("100000000000"));
+        let report = crate::scenario::run(&fixed, &crate::scenario::RunOptions::default());
+        assert_eq!(report.mismatches.len(), 1, "{}", report.render_results());
+        assert!(report.mismatches[0].what.contains("for 100000000001"), "{}", report.render_results());
     }
 }

@@ -411,31 +411,10 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     };
 
     // ---- steps ----
-    let created: BTreeSet<AccountId> = raw
-        .steps
-        .iter()
-        .filter(|s| s.call.get_ref().ends_with(":CreateAccount"))
-        .filter_map(|s| s.args.as_ref()?.get_ref().get("AccountId")?.as_str().and_then(|t| AccountId::parse(t).ok()))
-        .collect();
-    let admin_alias = match &org.admin {
-        Some(value) => known(&mut c, value, &declared),
-        None => raw.steps.iter().find_map(|s| {
-            let name = s.call.get_ref();
-            let key = if name.ends_with(":EnableOrganizationAdminAccount")
-                || name.ends_with(":DesignateDelegatedAdministrator")
-            {
-                "AdminAccountId"
-            } else if name.ends_with(":RegisterDelegatedAdministrator") {
-                "AccountId"
-            } else {
-                return None;
-            };
-            s.args.as_ref()?.get_ref().get(key)?.as_str().and_then(|t| AccountId::parse(t).ok())
-        }),
-    };
-    // Each step's arguments in the API's JSON shape, converted once: the symbol table is collected
-    // from them and the steps keep them (`None`: not a table, reported with the step). A
-    // `for_each_account_in` step becomes one (account, arguments) pair per account.
+    // Each step's arguments in the API's JSON shape, converted once: the symbol table, the accounts
+    // steps create and the `admin` alias are read from them, and the steps keep them (`None`: not
+    // a table, reported with the step). A `for_each_account_in` step becomes one (account,
+    // arguments) pair per account.
     let expansions: Vec<Vec<(Option<AccountId>, Option<Value>)>> = raw
         .steps
         .iter()
@@ -449,24 +428,38 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             expand(&mut c, s, args, world.as_ref())
         })
         .collect();
-    let symbol_table = symbols::StaticSymbols::collect(
-        raw.org.ous.keys().map(String::as_str),
+    // (operation name, arguments) of every call the steps make.
+    let calls = || {
         raw.steps.iter().zip(&expansions).flat_map(|(s, expanded)| {
             let operation = s.call.get_ref().rsplit(':').next().unwrap_or_default();
             expanded.iter().filter_map(move |(_, args)| Some((operation, args.as_ref()?)))
+        })
+    };
+    let account_arg = |args: &Value, key: &str| args.get(key)?.as_str().and_then(|t| AccountId::parse(t).ok());
+    let created: BTreeSet<AccountId> = calls()
+        .filter(|(operation, _)| *operation == "CreateAccount")
+        .filter_map(|(_, args)| account_arg(args, "AccountId"))
+        .collect();
+    let admin_alias = match &org.admin {
+        Some(value) => known(&mut c, value, &declared),
+        None => calls().find_map(|(operation, args)| match operation {
+            "EnableOrganizationAdminAccount" | "DesignateDelegatedAdministrator" => account_arg(args, "AdminAccountId"),
+            "RegisterDelegatedAdministrator" => account_arg(args, "AccountId"),
+            _ => None,
         }),
-    );
+    };
+    let symbol_table = symbols::StaticSymbols::collect(raw.org.ous.keys().map(String::as_str), calls());
     let known = KnownAccounts { created: &created, world: world.as_ref() };
     let mut steps = Vec::new();
     let mut previous_at = SimTime::ZERO;
-    for (position, (raw_step, expanded)) in raw.steps.iter().zip(expansions).enumerate() {
+    for (raw_step, expanded) in raw.steps.iter().zip(expansions) {
         let Some(at) = c.duration(&raw_step.at) else { continue };
         if at < previous_at {
             c.error(
                 raw_step.at.span(),
                 format!(
                     "step {} at {} comes before the previous step at {previous_at}: time goes backwards",
-                    position + 1,
+                    steps.len() + 1,
                     at
                 ),
                 Some(format!("a time at or after {previous_at}")),
@@ -480,8 +473,23 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
             },
             None => SimDuration::from_ms(0),
         };
+        let last_at = (every.as_ms().checked_mul(expanded.len().saturating_sub(1) as u64))
+            .and_then(|span| at.as_ms().checked_add(span));
+        if let (None, Some(raw_every)) = (last_at, &raw_step.every) {
+            c.error(
+                raw_every.span(),
+                format!(
+                    "`every` {} for {} accounts runs past the end of simulated time",
+                    raw_every.get_ref(),
+                    expanded.len()
+                ),
+                Some("a shorter interval".into()),
+            );
+            continue;
+        }
         // The calls of a step run for each account differ only in the account: the checks that
-        // may differ between them, the symbols', run for every account and are reported once.
+        // may differ between them, the symbols' and the expectation's, run for every account and
+        // are reported once.
         if raw_step.for_each_account_in.is_some() {
             let unresolved: Vec<(AccountId, (String, String))> = expanded
                 .iter()
@@ -518,18 +526,33 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         ) else {
             continue;
         };
-        let first = Step { each, ..first };
+        // An expectation that names the account is checked with each account filled in.
+        let expect_for = |c: &mut Checker, each: Option<AccountId>| match (&raw_step.expect, each) {
+            (Some(expect), Some(account)) if each::mentions_toml(expect.get_ref()) => {
+                let filled = each::fill_toml(expect.get_ref(), &account.to_string());
+                validate_step_expect(c, &Spanned::new(expect.span(), filled))
+            }
+            _ => None,
+        };
+        let problems = c.problems.len();
+        let first_expect = expect_for(&mut c, each);
+        if c.problems.len() > problems {
+            // The same expectation, with another account, would be wrong the same way.
+            continue;
+        }
+        let first = Step { each, expect: first_expect.or(first.expect), ..first };
         let mut rest = Vec::new();
         for (i, (each, args)) in expanded.enumerate() {
             let caller = match first.caller {
-                CallerRef::Account(_) if raw_step.caller.get_ref().contains(each::PLACEHOLDER) => {
+                CallerRef::Account(_) if raw_step.caller.get_ref() == each::PLACEHOLDER => {
                     CallerRef::Account(each.expect("expanded per account"))
                 }
                 same => same,
             };
             let at = at.after(SimDuration::from_ms(every.as_ms() * (i as u64 + 1)));
             let args = args.expect("every expansion of a table is a table");
-            rest.push(Step { index: steps.len() + 1 + rest.len(), at, caller, args, each, ..first.clone() });
+            let expect = expect_for(&mut c, each).or_else(|| first.expect.clone());
+            rest.push(Step { index: steps.len() + 1 + rest.len(), at, caller, args, each, expect, ..first.clone() });
         }
         steps.push(first);
         steps.extend(rest);
@@ -556,6 +579,8 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
     }
 
     if !c.problems.is_empty() {
+        // In file order, whichever pass found them (stable: one place's problems keep their order).
+        c.problems.sort_by_key(|d| d.span.start);
         return Err(Diagnostics(c.problems));
     }
     let world = world.expect("a world without problems was built");
@@ -643,11 +668,18 @@ fn expand(
     args: Option<Value>,
     world: Option<&crate::model::World>,
 ) -> Vec<(Option<AccountId>, Option<Value>)> {
-    let names_account = raw.caller.get_ref().contains(each::PLACEHOLDER) || args.as_ref().is_some_and(each::mentions);
+    // Where the step names the account, if it does.
+    let named_at = if raw.caller.get_ref().contains(each::PLACEHOLDER) {
+        Some(raw.caller.span())
+    } else if args.as_ref().is_some_and(each::mentions) {
+        raw.args.as_ref().map(|a| a.span())
+    } else {
+        raw.expect.as_ref().filter(|e| each::mentions_toml(e.get_ref())).map(|e| e.span())
+    };
     let Some(ou) = &raw.for_each_account_in else {
-        if names_account {
+        if let Some(span) = named_at {
             c.error(
-                raw.call.span(),
+                span,
                 format!("`{}` stands for an account only in a step that runs for each account", each::PLACEHOLDER),
                 Some("for_each_account_in = \"ou:PATH\" (or \"root\") in this step".into()),
             );
@@ -663,11 +695,21 @@ fn expand(
         }
         return vec![(None, args)];
     };
-    // Problems with the organization itself are reported where it is declared.
-    let Some(world) = world else { return Vec::new() };
+    // Problems with the organization itself are reported where it is declared; arguments that are
+    // not a table, with the step.
+    let (Some(world), Some(args)) = (world, args) else { return vec![(None, None)] };
+    let caller = raw.caller.get_ref();
+    if caller.contains(each::PLACEHOLDER) && caller != each::PLACEHOLDER {
+        c.error(
+            raw.caller.span(),
+            format!("`{caller}`: a caller that stands for each account is exactly `{}`", each::PLACEHOLDER),
+            Some(format!("caller = \"{}\", or management, admin or an account id", each::PLACEHOLDER)),
+        );
+        return Vec::new();
+    }
     let node = match ou.get_ref().as_str() {
         "root" => Some(NodeIdx::ROOT),
-        text => text.strip_prefix("ou:").and_then(|path| world.org.node_by_path(path)),
+        text => text.strip_prefix("ou:").filter(|path| !path.is_empty()).and_then(|path| world.org.node_by_path(path)),
     };
     let Some(node) = node else {
         let paths: Vec<String> = world.org.nodes.iter().skip(1).map(|n| format!("ou:{}", n.path)).collect();
@@ -678,12 +720,12 @@ fn expand(
         );
         return Vec::new();
     };
-    if !names_account {
+    if named_at.is_none() {
         c.error(
-            raw.call.span(),
+            ou.span(),
             format!("the step runs for each account in {} but names none", ou.get_ref()),
             Some(format!(
-                "`{}` in `caller` or in `args`, e.g. AccountId = \"{}\"",
+                "`{}` in `caller`, `args` or `expect`, e.g. AccountId = \"{}\"",
                 each::PLACEHOLDER,
                 each::PLACEHOLDER
             )),
@@ -702,8 +744,8 @@ fn expand(
     accounts
         .into_iter()
         .map(|account| {
-            let text = account.to_string();
-            (Some(account), args.as_ref().map(|a| each::fill(a, &text)))
+            let filled = each::fill(&args, &account.to_string());
+            (Some(account), Some(filled))
         })
         .collect()
 }
