@@ -463,12 +463,14 @@ impl Observer for Checker {
         self.forbidden(w, event);
         // Recomputed only when the event changed what it reads; otherwise its earlier findings
         // still hold and are reported again, as after every event.
-        if central_admins_inputs || self.central_admin_problems.is_none() {
-            self.central_admin_problems = Some(central_admin_problems(w));
+        let problems = match self.central_admin_problems.take() {
+            Some(kept) if !central_admins_inputs => kept,
+            _ => central_admin_problems(w),
+        };
+        for detail in &problems {
+            self.violate(Invariant::SameAdministratorUnderCentral, n, at, detail.clone());
         }
-        for detail in self.central_admin_problems.clone().unwrap_or_default() {
-            self.violate(Invariant::SameAdministratorUnderCentral, n, at, detail);
-        }
+        self.central_admin_problems = Some(problems);
         if !w.org.trusted_access {
             for region in w.regions.indices() {
                 if let Some(d) = w.designation(region)

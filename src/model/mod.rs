@@ -155,6 +155,7 @@ impl World {
         self.account_index.get(&id).copied()
     }
     /// The account at `idx`.
+    #[inline]
     pub fn account(&self, idx: AccountIdx) -> &Account {
         &self.accounts[idx.index()]
     }
@@ -171,6 +172,7 @@ impl World {
         (0..self.accounts.len() as u32).map(AccountIdx)
     }
     /// Whether `idx` is in the organization (management or member).
+    #[inline]
     pub fn in_org(&self, idx: AccountIdx) -> bool {
         self.account(idx).in_org()
     }
@@ -218,10 +220,12 @@ impl World {
         self.ars.shares_every_chunk_with(&other.ars)
     }
     /// The hub of one account-Region, if enabled.
+    #[inline]
     pub fn hub(&self, account: AccountIdx, region: RegionIdx) -> Option<&Hub> {
         self.ar(account, region).hub.as_ref()
     }
     /// Whether Security Hub is enabled for the account in the Region.
+    #[inline]
     pub fn hub_enabled(&self, account: AccountIdx, region: RegionIdx) -> bool {
         self.ar(account, region).hub.is_some()
     }
@@ -241,14 +245,17 @@ impl World {
         self.region_org[region.index()].config.as_ref()
     }
     /// The record between `admin` and `member` in `region`.
+    #[inline]
     pub fn record(&self, admin: AccountIdx, member: AccountIdx, region: RegionIdx) -> Option<&MemberRecord> {
         self.ar(member, region).memberships.iter().find(|r| r.administrator == admin)
     }
     /// The record in which `member` is `Enabled` in `region`, if any (MEMBER-3: at most one).
+    #[inline]
     pub fn enabled_membership(&self, member: AccountIdx, region: RegionIdx) -> Option<&MemberRecord> {
         self.ar(member, region).memberships.iter().find(|r| r.status == MemberStatus::Enabled)
     }
     /// The roster of `admin` in `region` (empty if it has none).
+    #[inline]
     pub fn roster(&self, admin: AccountIdx, region: RegionIdx) -> Option<&Roster> {
         self.rosters.get(admin).map(|row| &row[region.index()]).filter(|r| r.total > 0)
     }
@@ -298,6 +305,7 @@ impl World {
         lists
     }
     /// Whether `admin` has reached QUOTA-1 in `region`.
+    #[inline]
     pub fn member_limit_reached(&self, admin: AccountIdx, region: RegionIdx) -> bool {
         self.roster(admin, region).is_some_and(|r| r.counted >= self.limits.members_per_admin)
     }
@@ -308,6 +316,7 @@ impl World {
 
     /// Whether `account` administers members in `region`: records that count (Created, Invited,
     /// Enabled), as ADMIN-13 means it.
+    #[inline]
     pub fn administers(&self, account: AccountIdx, region: RegionIdx) -> bool {
         self.roster(account, region).is_some_and(|r| r.counted > 0)
     }
@@ -315,6 +324,7 @@ impl World {
     // ---- central configuration --------------------------------------------------------------
 
     /// The home and linked Regions while central configuration is in effect (empty otherwise).
+    #[inline]
     pub fn central_scope(&self) -> RegionSet {
         if self.central.phase != CentralPhase::Enabled {
             return RegionSet::EMPTY;
@@ -322,6 +332,7 @@ impl World {
         self.configuration_scope()
     }
     /// Home plus linked Regions of the central-configuration DA's aggregator, whatever the phase.
+    #[inline]
     pub fn configuration_scope(&self) -> RegionSet {
         let Some(da) = self.central.da else { return RegionSet::EMPTY };
         let Some(aggregator) = self.aggregators.get(&da) else { return RegionSet::EMPTY };
