@@ -208,3 +208,18 @@ fn huge_pages_change_nothing_observable() {
         assert_eq!(run(args, true), ordinary, "{args:?}");
     }
 }
+
+/// `--timing` reports on standard error, per scenario and for the process, and changes nothing
+/// on standard output or in the exit code.
+#[test]
+fn timing_goes_to_standard_error_and_changes_no_output() {
+    let plain = hubsim(&["run", "scenarios/quickstart.toml", "--format", "summary"]);
+    let (code, out, err) = hubsim(&["run", "scenarios/quickstart.toml", "--format", "summary", "--timing"]);
+    assert_eq!((code, out.as_str()), (plain.0, plain.1.as_str()));
+    let timing: Vec<&str> = err.lines().filter(|l| l.starts_with("timing: ")).collect();
+    assert!(timing[0].starts_with("timing: scenarios/quickstart.toml: loaded in "), "{err}");
+    assert!(timing[0].contains(" events played in ") && timing[0].contains("M events/s"), "{err}");
+    if cfg!(target_os = "linux") {
+        assert!(timing.last().unwrap().starts_with("timing: peak memory (VmHWM) "), "{err}");
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
@@ -29,6 +30,10 @@ pub struct RunArgs {
     /// and summary outputs.
     #[arg(long)]
     pub metrics: bool,
+    /// Report on standard error how long loading and playing each scenario took, its events per
+    /// second, and the process's peak memory (the output itself stays the same).
+    #[arg(long)]
+    pub timing: bool,
 }
 
 /// Output formats of `hubsim run`.
@@ -72,9 +77,14 @@ pub(super) fn check(args: CheckArgs) -> Result<Verdict, UsageError> {
 pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
     let mut scenarios = Vec::new();
     let mut invalid = Vec::new();
+    let mut load_times = Vec::new();
     for file in &args.files {
+        let started = Instant::now();
         match scenario::load(file) {
-            Ok(s) => scenarios.push(s),
+            Ok(s) => {
+                scenarios.push(s);
+                load_times.push(started.elapsed());
+            }
             Err(diagnostics) => invalid.push(diagnostics),
         }
     }
@@ -102,10 +112,21 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
     let several = scenarios.len() > 1;
     let count = scenarios.len();
     let mut remaining = count;
-    for scenario in scenarios {
+    for (scenario, load_time) in scenarios.into_iter().zip(load_times) {
         remaining -= 1;
         let name = scenario.name.clone();
+        let started = Instant::now();
         let report = scenario::run_owned(scenario, &RunOptions { seed: args.seed, recording, metrics });
+        if args.timing {
+            let played = started.elapsed();
+            let events = report.timeline.summary.events;
+            eprintln!(
+                "timing: {name}: loaded in {:.1} ms; {events} events played in {:.1} ms ({:.2} M events/s)",
+                load_time.as_secs_f64() * 1e3,
+                played.as_secs_f64() * 1e3,
+                events as f64 / played.as_secs_f64().max(1e-9) / 1e6
+            );
+        }
         // Written as it is rendered: a 10,000-member timeline is hundreds of MiB of text.
         let write = |out: &mut dyn Write| -> std::io::Result<()> {
             match args.format {
@@ -147,6 +168,11 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
     }
     if several {
         let _ = writeln!(out, "\n{count} scenarios: {} passed, {failed} failed", count - failed);
+    }
+    if args.timing
+        && let Some(bytes) = super::peak_memory_bytes()
+    {
+        eprintln!("timing: peak memory (VmHWM) {:.1} MiB", bytes as f64 / (1024.0 * 1024.0));
     }
     Ok(if failed == 0 { Verdict::Success } else { Verdict::Failed })
 }
