@@ -176,19 +176,7 @@ pub fn workload(shape: &Shape, rng: &mut ChaCha8Rng, steps: usize) -> Vec<Step> 
         }
         let region =
             if rng.random_bool(0.8) { RegionIdx(0) } else { RegionIdx(rng.random_range(0..shape.regions.len()) as u8) };
-        out.push(Step {
-            index,
-            at,
-            line: 0,
-            caller,
-            region,
-            operation,
-            args,
-            expect: None,
-            iam_deny: false,
-            note: None,
-            each: None,
-        });
+        out.push(Step::call(index, at, caller, region, operation, args));
     }
     scenario::ground_dangling_symbols(shape.ou_paths(), &mut out);
     out
@@ -230,19 +218,10 @@ fn prologue(shape: &Shape, rng: &mut ChaCha8Rng) -> Vec<Step> {
     calls
         .into_iter()
         .enumerate()
-        .map(|(index, (caller, region, operation, args))| Step {
-            index,
+        .map(|(index, (caller, region, operation, args))| {
             // The central switch settles within two minutes (TIME-3); leave it three.
-            at: SimTime(index as u64 * 180_000),
-            line: 0,
-            caller: CallerRef::Account(AccountId::parse(caller).expect("valid")),
-            region,
-            operation: operation.to_string(),
-            args,
-            expect: None,
-            iam_deny: false,
-            note: None,
-            each: None,
+            let at = SimTime(index as u64 * 180_000);
+            Step::call(index, at, CallerRef::Account(AccountId::parse(caller).expect("valid")), region, operation, args)
         })
         .collect()
 }

@@ -133,19 +133,14 @@ mod tests {
     use crate::scenario::{CallerRef, Step};
 
     fn delete_policy(identifier: &str) -> Step {
-        Step {
-            index: 0,
-            at: SimTime::ZERO,
-            line: 0,
-            caller: CallerRef::Account(AccountId::parse(ADMIN).unwrap()),
-            region: RegionIdx(0),
-            operation: "DeleteConfigurationPolicy".into(),
-            args: json!({ "Identifier": identifier }),
-            expect: None,
-            iam_deny: false,
-            note: None,
-            each: None,
-        }
+        Step::call(
+            0,
+            SimTime::ZERO,
+            CallerRef::Account(AccountId::parse(ADMIN).unwrap()),
+            RegionIdx(0),
+            "DeleteConfigurationPolicy",
+            json!({ "Identifier": identifier }),
+        )
     }
 
     const PROVENANCE: Provenance<'static> =

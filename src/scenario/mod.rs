@@ -110,6 +110,33 @@ pub struct Step {
     pub each: Option<AccountId>,
 }
 
+impl Step {
+    /// A call made from code (a generated or shrunk workload, a test): no line in a file, no
+    /// expectation, no IAM deny, no note, not one of a step's per-account calls.
+    pub fn call(
+        index: usize,
+        at: SimTime,
+        caller: CallerRef,
+        region: RegionIdx,
+        operation: impl Into<String>,
+        args: serde_json::Value,
+    ) -> Step {
+        Step {
+            index,
+            at,
+            line: 0,
+            caller,
+            region,
+            operation: operation.into(),
+            args,
+            expect: None,
+            iam_deny: false,
+            note: None,
+            each: None,
+        }
+    }
+}
+
 /// A validated scenario.
 #[derive(Clone, Debug)]
 pub struct Scenario {

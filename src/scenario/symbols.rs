@@ -301,19 +301,8 @@ mod tests {
     use crate::timeline::Entry;
 
     fn step(operation: &str, args: Value) -> Step {
-        Step {
-            index: 0,
-            at: SimTime::ZERO,
-            line: 0,
-            caller: CallerRef::Account(AccountId::parse("111111111111").unwrap()),
-            region: RegionIdx(0),
-            operation: operation.to_string(),
-            args,
-            expect: None,
-            iam_deny: false,
-            note: None,
-            each: None,
-        }
+        let caller = CallerRef::Account(AccountId::parse("111111111111").unwrap());
+        Step::call(0, SimTime::ZERO, caller, RegionIdx(0), operation, args)
     }
 
     fn grounded(declared: &[&str], steps: &[Step]) -> Vec<Value> {
