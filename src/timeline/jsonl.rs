@@ -18,11 +18,8 @@ pub fn render(timeline: &Timeline, world: &World) -> String {
 /// which as a `Value` tree would take hundreds of MiB.
 pub fn write(timeline: &Timeline, world: &World, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     super::write_entries(&timeline.entries, out, |buffer, entry| {
-        // The JSON writer appends UTF-8 to the buffer's bytes; `String` needs them back as one.
-        let mut bytes = std::mem::take(buffer).into_bytes();
-        serde_json::to_writer(&mut bytes, &EntryJson::new(entry, world)).expect("entries serialize");
-        bytes.push(b'\n');
-        *buffer = String::from_utf8(bytes).expect("JSON is UTF-8");
+        serde_json::to_writer(&mut *buffer, &EntryJson::new(entry, world)).expect("entries serialize");
+        buffer.push(b'\n');
     })
 }
 

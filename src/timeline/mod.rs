@@ -202,18 +202,18 @@ impl Timeline {
 pub(crate) fn write_entries(
     entries: &[Entry],
     out: &mut dyn std::io::Write,
-    mut render: impl FnMut(&mut String, &Entry),
+    mut render: impl FnMut(&mut Vec<u8>, &Entry),
 ) -> std::io::Result<()> {
     const CHUNK: usize = 64 * 1024;
-    let mut buffer = String::with_capacity(CHUNK + 4096);
+    let mut buffer = Vec::with_capacity(CHUNK + 4096);
     for entry in entries {
         render(&mut buffer, entry);
         if buffer.len() >= CHUNK {
-            out.write_all(buffer.as_bytes())?;
+            out.write_all(&buffer)?;
             buffer.clear();
         }
     }
-    out.write_all(buffer.as_bytes())
+    out.write_all(&buffer)
 }
 
 /// What `write` wrote, as a string (the renderers only write UTF-8).

@@ -25,7 +25,17 @@ pub fn render(timeline: &Timeline, world: &World) -> String {
 
 /// `render`, written to `out` as it is rendered.
 pub fn write(timeline: &Timeline, world: &World, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    super::write_entries(&timeline.entries, out, |buffer, entry| render_entry(buffer, entry, world))
+    super::write_entries(&timeline.entries, out, |buffer, entry| render_entry(&mut Utf8Bytes(buffer), entry, world))
+}
+
+/// Bytes that `write!` formats text into.
+struct Utf8Bytes<'a>(&'a mut Vec<u8>);
+
+impl Write for Utf8Bytes<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
 }
 
 /// The Region column: `global` for Organizations and Account Management calls (GEN-2).
@@ -37,7 +47,7 @@ pub fn region_label(call: &Call, world: &World) -> &'static str {
 }
 
 /// Renders one entry.
-pub fn render_entry(out: &mut String, entry: &Entry, world: &World) {
+pub fn render_entry(out: &mut impl Write, entry: &Entry, world: &World) {
     let _ =
         writeln!(out, "#{:<5} {}  {:<15} {}", entry.number, entry.at, region_label(&entry.call, world), entry.actor());
     let _ = write!(out, "       {}", describe::call(world, &entry.call));
@@ -52,7 +62,7 @@ pub fn render_entry(out: &mut String, entry: &Entry, world: &World) {
             let _ = write!(out, "   (step {}, attempt {attempt} after a {backoff} backoff)", index + 1);
         }
     }
-    out.push('\n');
+    let _ = out.write_char('\n');
     match &entry.result {
         Ok(response) => {
             let shown = interesting(response);
@@ -63,7 +73,7 @@ pub fn render_entry(out: &mut String, entry: &Entry, world: &World) {
             if let Some(reason) = error.reason {
                 let _ = write!(out, " (Reason {reason})");
             }
-            out.push('\n');
+            let _ = out.write_char('\n');
         }
     }
     if let Some(fault) = entry.injected {
