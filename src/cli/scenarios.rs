@@ -109,7 +109,6 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
     // Metrics cost a pass over every event's effects: measured only when they are shown.
     let metrics = args.metrics || matches!(args.format, Format::Json);
     let mut failed = 0;
-    let several = scenarios.len() > 1;
     let count = scenarios.len();
     let mut remaining = count;
     for (scenario, load_time) in scenarios.into_iter().zip(load_times) {
@@ -166,7 +165,7 @@ pub(super) fn run(args: RunArgs) -> Result<Verdict, UsageError> {
             std::mem::forget(report);
         }
     }
-    if several {
+    if count > 1 {
         let _ = writeln!(out, "\n{count} scenarios: {} passed, {failed} failed", count - failed);
     }
     if args.timing

@@ -189,13 +189,13 @@ impl Checker {
                 );
             }
         }
-        self.central_admins(w, 0, at);
+        self.report_central_admins(&central_admin_problems(w), 0, at);
         self.policy_match(w, at);
     }
 
-    fn central_admins(&mut self, w: &World, event: u64, at: SimTime) {
-        for detail in central_admin_problems(w) {
-            self.violate(Invariant::SameAdministratorUnderCentral, event, at, detail);
+    fn report_central_admins(&mut self, problems: &[String], event: u64, at: SimTime) {
+        for detail in problems {
+            self.violate(Invariant::SameAdministratorUnderCentral, event, at, detail.clone());
         }
     }
 
@@ -467,9 +467,7 @@ impl Observer for Checker {
             Some(kept) if !central_admins_inputs => kept,
             _ => central_admin_problems(w),
         };
-        for detail in &problems {
-            self.violate(Invariant::SameAdministratorUnderCentral, n, at, detail.clone());
-        }
+        self.report_central_admins(&problems, n, at);
         self.central_admin_problems = Some(problems);
         if !w.org.trusted_access {
             for region in w.regions.indices() {

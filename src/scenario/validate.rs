@@ -510,7 +510,12 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         }
         let mut expanded = expanded.into_iter();
         let Some((each, args)) = expanded.next() else { continue };
-        let caller = fill_caller(&raw_step.caller, each);
+        // A caller that stands for each account is exactly the placeholder (checked in `expand`).
+        let caller_is_each = raw_step.caller.get_ref() == each::PLACEHOLDER;
+        let caller = match each {
+            Some(account) if caller_is_each => Spanned::new(raw_step.caller.span(), account.to_string()),
+            _ => raw_step.caller.clone(),
+        };
         let Some(first) = validate_step(
             &mut c,
             steps.len(),
@@ -543,12 +548,8 @@ pub fn validate(file: &str, source: &str, raw: RawScenario) -> Result<Scenario, 
         let first = Step { each, expect: first_expect.or(first.expect), ..first };
         let mut rest = Vec::new();
         for (i, (each, args)) in expanded.enumerate() {
-            let caller = match first.caller {
-                CallerRef::Account(_) if raw_step.caller.get_ref() == each::PLACEHOLDER => {
-                    CallerRef::Account(each.expect("expanded per account"))
-                }
-                same => same,
-            };
+            let caller =
+                if caller_is_each { CallerRef::Account(each.expect("expanded per account")) } else { first.caller };
             let at = at.after(SimDuration::from_ms(every.as_ms() * (i as u64 + 1)));
             let args = args.expect("every expansion of a table is a table");
             let expect = expect_for(&mut c, each).or_else(|| first.expect.clone());
@@ -750,14 +751,6 @@ fn expand(
         .collect()
 }
 
-/// The caller as written, with the account filled in for a step that runs for each account.
-fn fill_caller(caller: &Spanned<String>, each: Option<AccountId>) -> Spanned<String> {
-    match each {
-        Some(account) => Spanned::new(caller.span(), caller.get_ref().replace(each::PLACEHOLDER, &account.to_string())),
-        None => caller.clone(),
-    }
-}
-
 /// The 1-based line of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
@@ -769,7 +762,7 @@ fn validate_step(
     index: usize,
     at: SimTime,
     raw: &RawStep,
-    caller: &Spanned<String>,
+    caller_text: &Spanned<String>,
     args: Option<Value>,
     regions: &[Region],
     known: &KnownAccounts,
@@ -777,7 +770,6 @@ fn validate_step(
     admin_alias: Option<AccountId>,
     symbols_table: &symbols::StaticSymbols,
 ) -> Option<Step> {
-    let caller_text = caller;
     let caller = match caller_text.get_ref().as_str() {
         "aws" => Some(CallerRef::Aws),
         "management" => management.map(CallerRef::Account),
