@@ -67,8 +67,9 @@ fn full_and_summary_recording_reach_the_same_world_and_counts() {
     assert_eq!(full.timeline().summary.events, full.timeline().entries.len() as u64);
 }
 
-/// The summary's calls by operation and result equal a recount of the full timeline's entries,
-/// also when an event limit stops the run in the middle of a run of one operation's successes.
+/// The summary's calls by operation and result, and its effects by rule (counted by the engine as
+/// it makes them), equal a recount of the full timeline's entries, also when an event limit stops
+/// the run in the middle of a run of one operation's successes.
 #[test]
 fn summary_counts_match_a_recount_of_the_entries() {
     let world = org(&["us-east-1", "eu-west-1"], 10);
@@ -90,6 +91,12 @@ fn summary_counts_match_a_recount_of_the_entries() {
             .collect();
         assert_eq!(summary, recount, "max_events {max_events}");
         assert!(recount.values().any(|(ok, _)| *ok > 1), "runs of successes were counted");
+        let mut effects_by_rule = vec![0; RuleId::count()];
+        for effect in sim.timeline().entries.iter().flat_map(|entry| &entry.effects) {
+            effects_by_rule[effect.rule.index()] += 1;
+        }
+        assert_eq!(sim.timeline().summary.effects_by_rule, effects_by_rule, "max_events {max_events}");
+        assert!(effects_by_rule.iter().filter(|n| **n > 0).count() > 5, "several rules made effects");
     }
 }
 

@@ -595,7 +595,14 @@ impl Simulation {
             now: self.now,
             by: self.timeline.summary.events + 1,
         };
-        let (result, effects) = rules::apply_scheduling(&mut self.world, self.now, call, effects, &mut scheduler);
+        let (result, effects) = rules::apply_scheduling(
+            &mut self.world,
+            self.now,
+            call,
+            effects,
+            &mut scheduler,
+            &mut self.timeline.summary.effects_by_rule,
+        );
         // The follow-ups are in the queue already: the outcome lists none.
         Outcome { result, effects, follow_ups: Vec::new() }
     }

@@ -2,27 +2,38 @@
 //! scheduled, never in heap order.
 //!
 //! Time never goes backwards in a simulation, so the queue is a monotone radix heap on time alone,
-//! with 8-bit digits: an event waits in the bucket named by the highest byte in which its time
-//! differs from the `floor` (the time of the earliest events, those in `due`) and by its
-//! value of that digit. Taking the next event when `due` is empty refills it from the first
-//! non-empty bucket, whose events all move to buckets of lower digits; an event moves at most once
-//! per byte of its delay (two to four times for delays of seconds to days, where a binary radix
-//! heap moves it up to thirty times), and the buckets are read and written sequentially
-//! (cache-friendly at 100,000+ waiting events). Pushes are O(1).
+//! with 12-bit digits, whose lowest digit is a sorted run:
+//!
+//! - `due` holds, sorted by time, every waiting event of the current *window*: the 4,096 ms that
+//!   share all but the lowest digit with `base`. A push into the window is placed by binary search
+//!   (nearly always at the end: a follow-up runs after what is already due).
+//! - Every later event waits in the bucket named by the highest digit in which its time differs
+//!   from `base`, and by its value of that digit. Taking the next event when `due` is empty makes
+//!   the first non-empty bucket's window the current one: a bucket of the second digit is one
+//!   window, sorted into `due` at once (a counting sort on the offset in the window, or for few
+//!   events a sort of small keys; events themselves are never shuffled around); a higher one
+//!   moves its events to the buckets of lower digits, and those of its earliest window into `due`.
+//!
+//! An event is written into one bucket and into `due`, plus once per further digit of its delay
+//! beyond 4.6 hours. (A root policy's 170,000 applications, one to fifteen minutes out, are each
+//! written twice; radix heaps with 8-bit digits write them four times.) Pushes are O(1) outside
+//! the window, and buckets are read and written sequentially.
 //!
 //! A bucket is a chain of fixed-size blocks drawn from one pool: a refill hands the blocks it
 //! empties back to the pool, and the buckets it fills (or later pushes) take them from there. So the
 //! queue's memory follows the events waiting, not the most each bucket ever held, and a bucket
-//! never grows by copying (a root policy's 170,000 follow-ups pass through three levels of buckets).
+//! never grows by copying.
 //!
-//! Ties: every bucket, and so `due`, holds its events in scheduling order (pushes append the newest;
-//! a refill moves one bucket, in order, into lower ones, which are empty then), so events at the
-//! same instant come out in the order they were scheduled without the queue storing any sequence
-//! number: an entry is its time and its event (64 bytes for the simulator's events).
+//! Ties: every bucket holds its events in scheduling order (pushes append the newest; a refill
+//! moves one bucket, in order, into lower ones, which are empty then), and `due` is sorted stably
+//! (by time, then by position in the bucket) or inserted into after every event at the same time;
+//! so events at the same instant come out in the order they were scheduled without the queue
+//! storing any sequence number: an entry is its time and its event (64 bytes for the simulator's
+//! events).
 //!
-//! Only taking an event moves the floor; looking ahead (`peek_time`, `pop_until`, `has_due`)
-//! leaves it where it is. So every push is at or after the floor, because a simulation never
-//! schedules anything before the event it is running.
+//! Only taking an event moves `base`; looking ahead (`peek_time`, `pop_until`, `has_due`) leaves it
+//! where it is. So every push is at or after `base`, because a simulation never schedules anything
+//! before the event it is running (`push` refuses it).
 
 use std::collections::VecDeque;
 
@@ -38,17 +49,26 @@ pub struct Scheduled<E> {
 }
 
 /// Bits per digit.
-const DIGIT_BITS: u32 = 8;
-/// Values of a digit.
+const DIGIT_BITS: u32 = 12;
+/// Values of a digit, and milliseconds in a window.
 const RADIX: usize = 1 << DIGIT_BITS;
-/// Bucket `RADIX * d + v` holds the events whose time first differs from the floor in digit `d`,
-/// where their digit is `v`.
-const BUCKETS: usize = RADIX * (u64::BITS / DIGIT_BITS) as usize;
+/// Digits of a 64-bit time (the highest one partial).
+const DIGITS: usize = (u64::BITS as usize).div_ceil(DIGIT_BITS as usize);
+/// Bucket `RADIX * d + v` holds the events whose time first differs from `base` in digit `d`
+/// (at least 1: digit 0 is `due`), where their digit is `v`.
+const BUCKETS: usize = RADIX * DIGITS;
+/// 64-bit words of the occupancy bit set: one bit per bucket.
+const WORDS: usize = BUCKETS / 64;
+
+/// Below this many events, a window's events are sorted by comparison, not by counting (the
+/// offset, 12 bits, and the position, below this, share a 32-bit key).
+const SMALL_WINDOW: usize = 128;
 
 /// Events per block (2 KiB of the simulator's 64-byte entries).
 const BLOCK: usize = 32;
-/// No block.
-const NONE: u32 = u32::MAX;
+/// No block: block 0 is never used, so that the bucket table starts zeroed (its pages are only
+/// touched where buckets are used).
+const NONE: u32 = 0;
 
 /// Up to `BLOCK` events of one bucket, in scheduling order; a bucket's blocks are chained.
 struct Block<E> {
@@ -57,30 +77,32 @@ struct Block<E> {
     next: u32,
 }
 
-/// A bucket: its first and last blocks (`NONE` when empty).
-#[derive(Clone, Copy)]
-struct Chain {
-    head: u32,
-    tail: u32,
-}
-
-impl Chain {
-    const EMPTY: Chain = Chain { head: NONE, tail: NONE };
-}
-
 /// A min-queue on time; ties in scheduling order.
 pub struct EventQueue<E> {
-    /// The time of the events in `due`; no event waits earlier.
-    floor: u64,
-    /// The events at `floor`, in scheduling order.
+    /// The start of the current window (its lowest digit zero); no event waits earlier.
+    base: u64,
+    /// The time of the event last taken: nothing may be scheduled earlier.
+    taken: u64,
+    /// The events of the current window, sorted by time, ties in scheduling order.
     due: VecDeque<Scheduled<E>>,
-    buckets: Vec<Chain>,
-    /// Every block, chained into buckets or free.
+    /// First block of each bucket (`NONE` when empty).
+    heads: Vec<u32>,
+    /// Last block of each bucket.
+    tails: Vec<u32>,
+    /// Every block, chained into buckets or free; `blocks[0]` is a placeholder.
     blocks: Vec<Block<E>>,
     /// Emptied blocks, reused most recent first.
     free: Vec<u32>,
     /// One bit per bucket: whether it holds an event.
-    occupied: [u64; BUCKETS / 64],
+    occupied: Box<[u64; WORDS]>,
+    /// One bit per word of `occupied`: whether it is non-zero.
+    summary: [u64; WORDS.div_ceil(64)],
+    /// A refill's events of the new window, in scheduling order, before they are sorted into `due`.
+    staged: Vec<Option<Scheduled<E>>>,
+    /// Counting sort of `staged`: where each offset in the window starts in `order`.
+    starts: Vec<u32>,
+    /// Counting sort of `staged`: positions in `staged`, sorted.
+    order: Vec<u32>,
     len: usize,
     peak: usize,
 }
@@ -88,22 +110,33 @@ pub struct EventQueue<E> {
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            floor: 0,
+            base: 0,
+            taken: 0,
             due: VecDeque::new(),
-            buckets: vec![Chain::EMPTY; BUCKETS],
-            blocks: Vec::new(),
+            heads: vec![NONE; BUCKETS],
+            tails: vec![NONE; BUCKETS],
+            blocks: vec![Block { entries: Vec::new(), next: NONE }],
             free: Vec::new(),
-            occupied: [0; BUCKETS / 64],
+            occupied: Box::new([0; WORDS]),
+            summary: [0; WORDS.div_ceil(64)],
+            staged: Vec::new(),
+            starts: Vec::new(),
+            order: Vec::new(),
             len: 0,
             peak: 0,
         }
     }
 }
 
-/// The bucket of `time` relative to `floor` (`time > floor`).
-fn bucket_of(time: u64, floor: u64) -> usize {
-    debug_assert!(time > floor);
-    let digit = (u64::BITS - 1 - (time ^ floor).leading_zeros()) / DIGIT_BITS;
+/// The window of `time`: the time with its lowest digit zero.
+fn window_of(time: u64) -> u64 {
+    time & !(RADIX as u64 - 1)
+}
+
+/// The bucket of `time` relative to `base`, for a time past `base`'s window.
+fn bucket_of(time: u64, base: u64) -> usize {
+    debug_assert!(time >= base && window_of(time) != base);
+    let digit = (u64::BITS - 1 - (time ^ base).leading_zeros()) / DIGIT_BITS;
     let value = (time >> (digit * DIGIT_BITS)) as usize & (RADIX - 1);
     RADIX * digit as usize + value
 }
@@ -113,29 +146,50 @@ impl<E> EventQueue<E> {
     /// time come out in the order they were pushed.
     pub fn push(&mut self, at: SimTime, event: E) {
         assert!(
-            at.as_ms() >= self.floor,
+            at.as_ms() >= self.taken,
             "an event scheduled at {at}, before the event last taken (time never goes backwards)"
         );
-        self.place(Scheduled { at, event });
+        let scheduled = Scheduled { at, event };
+        if window_of(at.as_ms()) == self.base {
+            // After every waiting event at the same time or earlier: it was scheduled last.
+            if self.due.back().is_none_or(|last| last.at <= at) {
+                self.due.push_back(scheduled);
+            } else {
+                let position = self.due.partition_point(|s| s.at <= at);
+                self.due.insert(position, scheduled);
+            }
+        } else {
+            self.place(scheduled);
+        }
         self.len += 1;
         self.peak = self.peak.max(self.len);
     }
 
-    /// Puts an event where it belongs relative to the floor (never earlier than the floor).
+    /// Appends an event past the current window to its bucket.
     fn place(&mut self, scheduled: Scheduled<E>) {
-        let time = scheduled.at.as_ms();
-        if time == self.floor {
-            self.due.push_back(scheduled);
+        let bucket = bucket_of(scheduled.at.as_ms(), self.base);
+        self.mark(bucket);
+        let tail = self.tails[bucket];
+        let block = if tail != NONE && self.blocks[tail as usize].entries.len() < BLOCK {
+            tail
         } else {
-            let bucket = bucket_of(time, self.floor);
-            self.occupied[bucket / 64] |= 1 << (bucket % 64);
-            let tail = self.buckets[bucket].tail;
-            let block = if tail != NONE && self.blocks[tail as usize].entries.len() < BLOCK {
-                tail
-            } else {
-                self.append_block(bucket)
-            };
-            self.blocks[block as usize].entries.push(scheduled);
+            self.append_block(bucket)
+        };
+        self.blocks[block as usize].entries.push(scheduled);
+    }
+
+    /// Records that `bucket` holds an event.
+    fn mark(&mut self, bucket: usize) {
+        self.occupied[bucket / 64] |= 1 << (bucket % 64);
+        self.summary[bucket / 4096] |= 1 << (bucket / 64 % 64);
+    }
+
+    /// Records that `bucket` is empty.
+    fn unmark(&mut self, bucket: usize) {
+        let word = &mut self.occupied[bucket / 64];
+        *word &= !(1 << (bucket % 64));
+        if *word == 0 {
+            self.summary[bucket / 4096] &= !(1 << (bucket / 64 % 64));
         }
     }
 
@@ -146,10 +200,9 @@ impl<E> EventQueue<E> {
             (self.blocks.len() - 1) as u32
         });
         self.blocks[block as usize].next = NONE;
-        let chain = &mut self.buckets[bucket];
-        let tail = std::mem::replace(&mut chain.tail, block);
+        let tail = std::mem::replace(&mut self.tails[bucket], block);
         if tail == NONE {
-            chain.head = block;
+            self.heads[bucket] = block;
         } else {
             self.blocks[tail as usize].next = block;
         }
@@ -167,32 +220,36 @@ impl<E> EventQueue<E> {
 
     /// The lowest bucket holding an event (the earliest ones wait there when `due` is empty).
     fn first_occupied(&self) -> Option<usize> {
-        let word = self.occupied.iter().position(|w| *w != 0)?;
+        let (part, bits) = self.summary.iter().enumerate().find(|(_, bits)| **bits != 0)?;
+        let word = part * 64 + bits.trailing_zeros() as usize;
         Some(word * 64 + self.occupied[word].trailing_zeros() as usize)
     }
 
-    /// Makes `due` non-empty, unless the queue is.
+    /// Makes `due` non-empty, unless the queue is: the first occupied bucket's earliest window
+    /// becomes the current one.
     fn refill(&mut self) {
         if !self.due.is_empty() {
             return;
         }
         let Some(first) = self.first_occupied() else { return };
-        self.occupied[first / 64] &= !(1 << (first % 64));
-        let moving = std::mem::replace(&mut self.buckets[first], Chain::EMPTY);
-        // A lowest-digit bucket holds one time, and all of it becomes due.
-        let one_time = first < RADIX;
-        self.floor = if one_time {
-            self.blocks[moving.head as usize].entries[0].at.as_ms()
+        self.unmark(first);
+        let head = std::mem::replace(&mut self.heads[first], NONE);
+        self.tails[first] = NONE;
+        // A bucket of the second digit is one window; a higher one starts where its earliest
+        // event's window does.
+        let earliest = if first < 2 * RADIX {
+            self.blocks[head as usize].entries[0].at.as_ms()
         } else {
-            self.chain(moving.head).map(|s| s.at.as_ms()).min().expect("non-empty bucket")
+            self.chain(head).map(|s| s.at.as_ms()).min().expect("non-empty bucket")
         };
-        let mut block = moving.head;
+        self.base = window_of(earliest);
+        let mut block = head;
         while block != NONE {
             let mut entries = std::mem::take(&mut self.blocks[block as usize].entries);
-            if one_time {
-                self.due.extend(entries.drain(..));
-            } else {
-                for scheduled in entries.drain(..) {
+            for scheduled in entries.drain(..) {
+                if window_of(scheduled.at.as_ms()) == self.base {
+                    self.staged.push(Some(scheduled));
+                } else {
                     self.place(scheduled);
                 }
             }
@@ -202,45 +259,67 @@ impl<E> EventQueue<E> {
             self.free.push(block);
             block = emptied.next;
         }
+        self.sort_staged_into_due();
+    }
+
+    /// Moves the staged events (in scheduling order) into the empty `due`, sorted by time, ties
+    /// in scheduling order. The permutation is worked out on small keys, never by moving events
+    /// around: a counting sort on the time's offset in the window (stable) for many events, a
+    /// sort of (offset, position) keys for few.
+    fn sort_staged_into_due(&mut self) {
+        let base = self.base;
+        let offset = |s: &Option<Scheduled<E>>| (s.as_ref().expect("staged").at.as_ms() - base) as u32;
+        self.order.clear();
+        if self.staged.len() >= SMALL_WINDOW {
+            self.starts.clear();
+            self.starts.resize(RADIX + 1, 0);
+            for s in &self.staged {
+                self.starts[offset(s) as usize + 1] += 1;
+            }
+            for i in 1..=RADIX {
+                self.starts[i] += self.starts[i - 1];
+            }
+            self.order.resize(self.staged.len(), 0);
+            for (position, s) in self.staged.iter().enumerate() {
+                let slot = &mut self.starts[offset(s) as usize];
+                self.order[*slot as usize] = position as u32;
+                *slot += 1;
+            }
+        } else {
+            // The key is unique (the position is part of it), so any sort gives this order.
+            self.order.extend(self.staged.iter().enumerate().map(|(position, s)| (offset(s) << 20) | position as u32));
+            self.order.sort_unstable();
+            self.order.iter_mut().for_each(|key| *key &= (1 << 20) - 1);
+        }
+        for &position in &self.order {
+            self.due.push_back(self.staged[position as usize].take().expect("each staged event is taken once"));
+        }
+        self.staged.clear();
     }
 
     /// When the next event is due, without taking it or moving any: the first of `due`, or the
-    /// earliest in the first occupied bucket (all of a lowest-digit bucket's events share one
-    /// time; a higher bucket is scanned, and its events move when the next one is taken anyway).
+    /// earliest in the first occupied bucket (scanned; its events move when the next one is taken
+    /// anyway).
     pub fn peek_time(&self) -> Option<SimTime> {
         if let Some(next) = self.due.front() {
             return Some(next.at);
         }
         let first = self.first_occupied()?;
-        let head = self.buckets[first].head;
-        if first < RADIX {
-            Some(self.blocks[head as usize].entries[0].at)
-        } else {
-            self.chain(head).map(|s| s.at).min()
-        }
+        self.chain(self.heads[first]).map(|s| s.at).min()
     }
 
     /// The events that come next, in order, as far as they can be told without moving any: those
-    /// in `due`, then those in the lowest digit's buckets (each holds one time). A look-ahead that
-    /// leaves the floor where it is, so that pushes at any time from now on stay cheap.
+    /// of the current window. A look-ahead that leaves `base` where it is, so that pushes at any
+    /// time from now on stay cheap.
     pub fn upcoming(&self) -> impl Iterator<Item = &E> {
-        let lowest = self.occupied[..RADIX / 64].iter().enumerate().flat_map(|(word, bits)| {
-            let mut bits = *bits;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let bit = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    word * 64 + bit
-                })
-            })
-        });
-        self.due.iter().chain(lowest.flat_map(|bucket| self.chain(self.buckets[bucket].head))).map(|s| &s.event)
+        self.due.iter().map(|s| &s.event)
     }
 
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         self.refill();
         let scheduled = self.due.pop_front()?;
+        self.taken = scheduled.at.as_ms();
         self.len -= 1;
         Some(scheduled)
     }
@@ -352,7 +431,39 @@ mod tests {
             assert_eq!(popped, expected, "round {round}");
         }
         assert!(queue.blocks.len() <= 2 * (2_000 / BLOCK + 40), "blocks reused: {}", queue.blocks.len());
-        assert_eq!(queue.free.len(), queue.blocks.len(), "every block is free once the queue is empty");
+        assert_eq!(
+            queue.free.len(),
+            queue.blocks.len() - 1,
+            "every block (but the placeholder) is free once the queue is empty"
+        );
+    }
+
+    /// Windows of many events (sorted by counting) and of few (sorted by key), with ties, pushed out
+    /// of time order while others are taken: they come out like a stable sort by time.
+    #[test]
+    fn crowded_and_sparse_windows_come_out_in_time_then_scheduling_order() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for (events, distinct_times) in [(5_000u64, 300u64), (60, 7), (129, 129), (127, 2)] {
+            let mut queue = EventQueue::default();
+            let mut reference = Vec::new();
+            let start = 1_000_000 + rng.random_range(0..5_000);
+            for id in 0..events {
+                let at = start + rng.random_range(0..distinct_times) * (2 * RADIX as u64 / distinct_times);
+                queue.push(SimTime(at), id);
+                reference.push((at, id));
+            }
+            let first = queue.pop().expect("events wait");
+            // Scheduled while the first window is current: some land in it, behind its ties.
+            for id in events..events + 50 {
+                let at = first.at.as_ms() + rng.random_range(0..RADIX as u64);
+                queue.push(SimTime(at), id);
+                reference.push((at, id));
+            }
+            let mut popped = vec![(first.at.as_ms(), first.event)];
+            popped.extend(std::iter::from_fn(|| queue.pop().map(|s| (s.at.as_ms(), s.event))));
+            reference.sort_by_key(|(at, _)| *at);
+            assert_eq!(popped, reference, "{events} events at {distinct_times} times");
+        }
     }
 
     #[test]
@@ -401,7 +512,7 @@ mod tests {
             for _ in 0..2_000 {
                 match rng.random_range(0..10) {
                     0..6 => {
-                        let spread = [3u64, 1_000, 1 << 40][rng.random_range(0..3)];
+                        let spread = [3u64, 1_000, 100_000, 50_000_000, 1 << 40][rng.random_range(0..5)];
                         let at = now + rng.random_range(0..spread);
                         queue.push(SimTime(at), (at, pushed));
                         reference.push((at, pushed));

@@ -119,16 +119,14 @@ impl Default for Summary {
 
 impl Summary {
     /// Counts one event, except a success, which the caller adds with `add_successes` (the
-    /// simulator adds a run of successes of one operation at once).
+    /// simulator adds a run of successes of one operation at once), and except its effects, which
+    /// the engine counts into `effects_by_rule` as it makes them (`rules::apply_scheduling`).
     pub fn count_all_but_success(&mut self, at: SimTime, call: &Call, outcome: &Outcome, injected: bool) {
         self.events += 1;
         self.last_event_at = at;
         self.injected_faults += injected as u64;
         if let Err(e) = &outcome.result {
             *self.operations.entry(call.name()).or_default().errors.entry(e.code).or_default() += 1;
-        }
-        for effect in &outcome.effects {
-            self.effects_by_rule[effect.rule.index()] += 1;
         }
     }
 
