@@ -2,9 +2,9 @@
 //! scheduled, never in heap order.
 //!
 //! Time never goes backwards in a simulation, so the queue is a monotone radix heap on time alone,
-//! with 12-bit digits, whose lowest digit is a sorted run:
+//! with 11-bit digits, whose lowest digit is a sorted run:
 //!
-//! - `due` holds, sorted by time, every waiting event of the current *window*: the 4,096 ms that
+//! - `due` holds, sorted by time, every waiting event of the current *window*: the 2,048 ms that
 //!   share all but the lowest digit with `base`. A push into the window is placed by binary search
 //!   (nearly always at the end: a follow-up runs after what is already due).
 //! - Every later event waits in the bucket named by the highest digit in which its time differs
@@ -14,9 +14,11 @@
 //!   events a sort of small keys; events themselves are never shuffled around); a higher one
 //!   moves its events to the buckets of lower digits, and those of its earliest window into `due`.
 //!
-//! An event is written into one bucket and into `due`, plus once per further digit of its delay
-//! beyond 4.6 hours. (A root policy's 170,000 applications, one to fifteen minutes out, are each
-//! written twice; radix heaps with 8-bit digits write them four times.) Pushes are O(1) outside
+//! An event is written into one bucket and then into `due`, and once more for each further digit
+//! in which its time differs from the current window (a second digit spans 70 minutes). A root
+//! policy's 170,000 applications, one to fifteen minutes out, are each written about twice, where
+//! radix heaps with 8-bit digits write them four times; and a window (about 400 of those events)
+//! stays in the first-level cache while it is sorted. Pushes are O(1) outside
 //! the window, and buckets are read and written sequentially.
 //!
 //! A bucket is a chain of fixed-size blocks drawn from one pool: a refill hands the blocks it
@@ -49,7 +51,7 @@ pub struct Scheduled<E> {
 }
 
 /// Bits per digit.
-const DIGIT_BITS: u32 = 12;
+const DIGIT_BITS: u32 = 11;
 /// Values of a digit, and milliseconds in a window.
 const RADIX: usize = 1 << DIGIT_BITS;
 /// Digits of a 64-bit time (the highest one partial).
@@ -61,7 +63,7 @@ const BUCKETS: usize = RADIX * DIGITS;
 const WORDS: usize = BUCKETS / 64;
 
 /// Below this many events, a window's events are sorted by comparison, not by counting (the
-/// offset, 12 bits, and the position, below this, share a 32-bit key).
+/// offset, 11 bits, and the position, below this, share a 32-bit key).
 const SMALL_WINDOW: usize = 128;
 
 /// Events per block (2 KiB of the simulator's 64-byte entries).
@@ -181,7 +183,7 @@ impl<E> EventQueue<E> {
     /// Records that `bucket` holds an event.
     fn mark(&mut self, bucket: usize) {
         self.occupied[bucket / 64] |= 1 << (bucket % 64);
-        self.summary[bucket / 4096] |= 1 << (bucket / 64 % 64);
+        self.summary[bucket / (64 * 64)] |= 1 << (bucket / 64 % 64);
     }
 
     /// Records that `bucket` is empty.
@@ -189,7 +191,7 @@ impl<E> EventQueue<E> {
         let word = &mut self.occupied[bucket / 64];
         *word &= !(1 << (bucket % 64));
         if *word == 0 {
-            self.summary[bucket / 4096] &= !(1 << (bucket / 64 % 64));
+            self.summary[bucket / (64 * 64)] &= !(1 << (bucket / 64 % 64));
         }
     }
 
