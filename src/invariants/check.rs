@@ -6,11 +6,26 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Invariant, Sometimes, Violation};
 use crate::model::{
-    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, RegionSet,
-    Roster, Rosters, SimTime, World,
+    AccountIdx, AdminStatus, AssocStatus, CentralPhase, Effective, MemberStatus, MemberType, RegionIdx, Roster,
+    Rosters, SimTime, World,
 };
-use crate::rules::{Call, Caller, Change, Op, Operation, RuleId, Service, policy_mismatch};
+use crate::rules::{Call, Caller, Change, ChangeKind, EffectInterest, Op, Operation, RuleId, Service, policy_mismatch};
 use crate::sim::{EventView, Observer};
+
+/// The changes to what `central_admin_problems` reads (designations, central configuration's phase
+/// and DA, the aggregator, opted-in Regions): after an event with none of them, its earlier
+/// findings still hold.
+const CENTRAL_ADMIN_INPUTS: EffectInterest = EffectInterest::kinds(&[
+    ChangeKind::AdministratorDesignated,
+    ChangeKind::AdministratorRemovalStarted,
+    ChangeKind::AdministratorRemoved,
+    ChangeKind::AggregatorSet,
+    ChangeKind::AggregatorDeleted,
+    ChangeKind::CentralConfigurationRequested,
+    ChangeKind::CentralConfigurationEnabled,
+    ChangeKind::CentralConfigurationEnded,
+    ChangeKind::RegionOptStatusChanged,
+]);
 
 /// Checks invariants during a run.
 #[derive(Default)]
@@ -19,8 +34,6 @@ pub struct Checker {
     pub violations: Vec<Violation>,
     /// How often each sometimes-situation was reached.
     pub sometimes: BTreeMap<Sometimes, u64>,
-    /// Account-Regions with association work outstanding.
-    pending: PendingRegions,
     /// Stop recording after this many violations (a broken rule repeats itself).
     pub limit: usize,
     /// Invariants switched off for this run (tests break one on purpose).
@@ -30,45 +43,6 @@ pub struct Checker {
     /// What `central_admin_problems` found after the last event that changed what it reads
     /// (`None` before the first event): reported again after each event that changes none of it.
     central_admin_problems: Option<Vec<String>>,
-}
-
-/// Account-Regions with association work outstanding: per account, its Regions (a policy
-/// reaching 170,000 account-Regions adds and removes each once, in O(1), where a tree set would
-/// rebalance every time).
-#[derive(Default)]
-struct PendingRegions {
-    by_account: Vec<RegionSet>,
-    count: usize,
-}
-
-impl PendingRegions {
-    fn insert(&mut self, account: AccountIdx, region: RegionIdx) {
-        if account.index() >= self.by_account.len() {
-            self.by_account.resize(account.index() + 1, RegionSet::EMPTY);
-        }
-        let regions = &mut self.by_account[account.index()];
-        if !regions.contains(region) {
-            regions.insert(region);
-            self.count += 1;
-        }
-    }
-
-    fn remove(&mut self, account: AccountIdx, region: RegionIdx) {
-        if let Some(regions) = self.by_account.get_mut(account.index())
-            && regions.contains(region)
-        {
-            regions.remove(region);
-            self.count -= 1;
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    fn any_for(&self, account: AccountIdx) -> bool {
-        self.by_account.get(account.index()).is_some_and(|regions| !regions.is_empty())
-    }
 }
 
 impl Checker {
@@ -320,24 +294,28 @@ fn any_text_contains(value: &serde_json::Value, needle: &str) -> bool {
 }
 
 impl Observer for Checker {
+    /// The effects `after_event` looks at: records, hubs, what the same-administrator check reads,
+    /// the member limit (LIFE-16), and with the canary on, departures.
+    fn effect_interest(&self) -> EffectInterest {
+        let interest = CENTRAL_ADMIN_INPUTS
+            .with_kind(ChangeKind::MemberRecord)
+            .with_kind(ChangeKind::HubEnabled)
+            .with_rule(RuleId::LIFE_16);
+        if self.canary { interest.with_kind(ChangeKind::AccountLeft) } else { interest }
+    }
+
     fn after_event(&mut self, w: &World, event: &EventView<'_>) {
         let (n, at) = (event.number, event.at);
-        // Whether the event changed what `central_admin_problems` reads (designations, central
-        // configuration's phase and DA, the aggregator, opted-in Regions).
+        // Whether the event made a change among `CENTRAL_ADMIN_INPUTS`.
         let mut central_admins_inputs = false;
         let mut limit_hit = false;
-        for effect in &event.outcome.effects {
+        // Only what `effect_interest` names, also when the event lists more (full recording):
+        // the checks are then the same whichever way the run records.
+        let reads = self.effect_interest();
+        for effect in event.outcome.effects.iter().filter(|e| reads.keeps(e.rule, ChangeKind::from(&e.change))) {
             limit_hit |= effect.rule == RuleId::LIFE_16;
+            central_admins_inputs |= CENTRAL_ADMIN_INPUTS.has_kind(ChangeKind::from(&effect.change));
             match &effect.change {
-                Change::AdministratorDesignated { .. }
-                | Change::AdministratorRemovalStarted { .. }
-                | Change::AdministratorRemoved { .. }
-                | Change::AggregatorSet { .. }
-                | Change::AggregatorDeleted { .. }
-                | Change::CentralConfigurationRequested { .. }
-                | Change::CentralConfigurationEnabled
-                | Change::CentralConfigurationEnded
-                | Change::RegionOptStatusChanged { .. } => central_admins_inputs = true,
                 Change::MemberRecord { region, member, record } => {
                     let enabled =
                         w.ar(*member, *region).memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
@@ -424,13 +402,6 @@ impl Observer for Checker {
                 Change::AccountLeft { account } if self.canary => {
                     self.violate(Invariant::Canary, n, at, format!("{} left the organization", w.account_id(*account)));
                 }
-                Change::AccountRegionAssociation { account, region, status, .. } => {
-                    if *status == Some(AssocStatus::Pending) {
-                        self.pending.insert(*account, *region);
-                    } else {
-                        self.pending.remove(*account, *region);
-                    }
-                }
                 _ => {}
             }
         }
@@ -438,11 +409,11 @@ impl Observer for Checker {
             && event.outcome.result.is_ok()
         {
             let key = match **operation {
-                Operation::DisableAwsServiceAccess { .. } if !self.pending.is_empty() => {
+                Operation::DisableAwsServiceAccess { .. } if w.pending_results() > 0 => {
                     Some(Sometimes::TrustedAccessDisabledMidPropagation)
                 }
                 Operation::MoveAccount { account_id, .. }
-                    if w.account_idx(account_id).is_some_and(|a| self.pending.any_for(a)) =>
+                    if w.account_idx(account_id).is_some_and(|a| w.has_pending_result(a)) =>
                 {
                     Some(Sometimes::AccountMovedMidPropagation)
                 }

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{AccountIdx, AccountState, AssocStatus, RegionIdx, SimTime, World};
-use crate::rules::{Change, ErrorCode, Op, RuleId};
+use crate::rules::{Change, ChangeKind, EffectInterest, ErrorCode, Op, RuleId};
 use crate::sim::{ClientStats, EventView, Observer, PhaseStart};
 use crate::timeline::Origin;
 use goal::{Standing, standing};
@@ -312,6 +312,24 @@ impl Metrics {
 }
 
 impl Observer for Metrics {
+    /// The effects `after_event` looks at: those that open, close or re-check an exposure window
+    /// or an association's settle time.
+    fn effect_interest(&self) -> EffectInterest {
+        EffectInterest::kinds(&[
+            ChangeKind::AccountJoined,
+            ChangeKind::AccountLeft,
+            ChangeKind::AccountMoved,
+            ChangeKind::AccountStateChanged,
+            ChangeKind::AccountRegionAssociation,
+            ChangeKind::HubEnabled,
+            ChangeKind::HubDisabled,
+            ChangeKind::StandardsStatus,
+            ChangeKind::ControlsDisabled,
+            ChangeKind::RegionOptStatusChanged,
+            ChangeKind::MemberRecord,
+        ])
+    }
+
     fn phase_started(&mut self, world: &World, now: SimTime, start: PhaseStart<'_>) {
         if start.phase.measured && !self.measuring {
             let n_regions = self.n_regions;
@@ -333,7 +351,10 @@ impl Observer for Metrics {
         self.events += 1;
         self.last_event_at = now;
         self.count_call(event);
-        for effect in &event.outcome.effects {
+        // Only what `effect_interest` names, also when the event lists more (full recording): the
+        // measures are then the same whichever way the run records.
+        let reads = self.effect_interest();
+        for effect in event.outcome.effects.iter().filter(|e| reads.keeps(e.rule, ChangeKind::from(&e.change))) {
             match &effect.change {
                 Change::AccountJoined { account, .. } => {
                     for region in w.regions.indices() {

@@ -232,6 +232,10 @@ pub struct Central {
     pub node_status: super::NodeMap<NodeAssociationStatus>,
     /// Bumped on each switch request, so a stale settle event is recognised.
     pub switch_generation: u32,
+    /// Account-Regions whose association status is `PENDING` (ASSOC-13): kept as their statuses
+    /// change, so that "is a policy still propagating?" is answered without looking at 170,000
+    /// states.
+    pub(crate) pending_results: u32,
 }
 
 impl Default for Central {
@@ -245,6 +249,7 @@ impl Default for Central {
             applied: Applied::default(),
             node_status: super::NodeMap::default(),
             switch_generation: 0,
+            pending_results: 0,
         }
     }
 }

@@ -338,6 +338,14 @@ impl World {
         let Some(aggregator) = self.aggregators.get(&da) else { return RegionSet::EMPTY };
         aggregator.linked(self.regions.all()).with(aggregator.home)
     }
+    /// How many account-Regions have an association result still `PENDING` (ASSOC-13).
+    pub fn pending_results(&self) -> u32 {
+        self.central.pending_results
+    }
+    /// Whether `account` has an association result still `PENDING` in some Region.
+    pub fn has_pending_result(&self, account: AccountIdx) -> bool {
+        self.regions.indices().any(|region| self.ar(account, region).association.status == Some(AssocStatus::Pending))
+    }
     /// Whether `region` is under central configuration ("central(R)" in RULES.md §4).
     pub fn is_central_region(&self, region: RegionIdx) -> bool {
         self.central_scope().contains(region)

@@ -41,8 +41,15 @@ pub enum RegionOptStatus {
     Disabled,
 }
 
-/// One state change.
-#[derive(Clone, Debug, PartialEq)]
+/// One state change. `ChangeKind` names its variants without their data (what an observer asks
+/// for, `EffectInterest`).
+#[derive(Clone, Debug, PartialEq, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ChangeKind),
+    vis(pub),
+    derive(strum::IntoStaticStr, strum::VariantArray),
+    allow(missing_docs)
+)]
 #[allow(missing_docs)]
 pub enum Change {
     // ---- Organizations ----
@@ -219,45 +226,54 @@ pub enum Change {
 impl Change {
     /// The variant name, e.g. `MemberRecord` (for JSON output and counters).
     pub fn kind(&self) -> &'static str {
+        ChangeKind::from(self).into()
+    }
+
+    /// Whether dropping this change frees anything (a shared string, record contact, parameters
+    /// or boxed value). Every variant is named, so that a new one must say.
+    #[inline(always)]
+    pub(crate) fn owns_heap_data(&self) -> bool {
         match self {
-            Change::TrustedAccess { .. } => "TrustedAccess",
-            Change::AccountManagementTrustedAccess { .. } => "AccountManagementTrustedAccess",
-            Change::DelegatedAdministratorRegistered { .. } => "DelegatedAdministratorRegistered",
-            Change::DelegatedAdministratorDeregistered { .. } => "DelegatedAdministratorDeregistered",
-            Change::AccountCreated { .. } => "AccountCreated",
-            Change::AccountJoined { .. } => "AccountJoined",
-            Change::AccountLeft { .. } => "AccountLeft",
-            Change::AccountMoved { .. } => "AccountMoved",
-            Change::AccountStateChanged { .. } => "AccountStateChanged",
-            Change::OrganizationalUnitCreated { .. } => "OrganizationalUnitCreated",
-            Change::OrganizationalUnitDeleted { .. } => "OrganizationalUnitDeleted",
-            Change::HandshakeOpened { .. } => "HandshakeOpened",
-            Change::HandshakeStateChanged { .. } => "HandshakeStateChanged",
-            Change::RegionOptStatusChanged { .. } => "RegionOptStatusChanged",
-            Change::ConfigRecording { .. } => "ConfigRecording",
-            Change::HubEnabled { .. } => "HubEnabled",
-            Change::HubDisabled { .. } => "HubDisabled",
-            Change::StandardsStatus { .. } => "StandardsStatus",
-            Change::ControlsDisabled { .. } => "ControlsDisabled",
-            Change::ControlParameters { .. } => "ControlParameters",
-            Change::HubSettings { .. } => "HubSettings",
-            Change::AdministratorDesignated { .. } => "AdministratorDesignated",
-            Change::AdministratorRemovalStarted { .. } => "AdministratorRemovalStarted",
-            Change::AdministratorRemoved { .. } => "AdministratorRemoved",
-            Change::OrganizationConfiguration { .. } => "OrganizationConfiguration",
-            Change::MemberRecord { .. } => "MemberRecord",
-            Change::MemberRecordPurged { .. } => "MemberRecordPurged",
-            Change::AggregatorSet { .. } => "AggregatorSet",
-            Change::AggregatorDeleted { .. } => "AggregatorDeleted",
-            Change::CentralConfigurationRequested { .. } => "CentralConfigurationRequested",
-            Change::CentralConfigurationEnabled => "CentralConfigurationEnabled",
-            Change::CentralConfigurationEnded => "CentralConfigurationEnded",
-            Change::PolicyStored { .. } => "PolicyStored",
-            Change::PolicyDeleted { .. } => "PolicyDeleted",
-            Change::AssociationApplied { .. } => "AssociationApplied",
-            Change::AssociationRemoved { .. } => "AssociationRemoved",
-            Change::AccountRegionAssociation { .. } => "AccountRegionAssociation",
-            Change::NodeAssociationStatus { .. } => "NodeAssociationStatus",
+            Change::AccountCreated { email, .. } => email.is_some(),
+            Change::OrganizationConfiguration { config, .. } => {
+                config.as_ref().is_some_and(|c| c.status_message.is_some())
+            }
+            Change::MemberRecord { record, .. } => record.contact.is_some(),
+            Change::AccountRegionAssociation { message, .. } => message.is_some(),
+            Change::OrganizationalUnitCreated { .. }
+            | Change::ControlParameters { .. }
+            | Change::AggregatorSet { .. }
+            | Change::PolicyStored { .. } => true,
+            Change::TrustedAccess { .. }
+            | Change::AccountManagementTrustedAccess { .. }
+            | Change::DelegatedAdministratorRegistered { .. }
+            | Change::DelegatedAdministratorDeregistered { .. }
+            | Change::AccountJoined { .. }
+            | Change::AccountLeft { .. }
+            | Change::AccountMoved { .. }
+            | Change::AccountStateChanged { .. }
+            | Change::OrganizationalUnitDeleted { .. }
+            | Change::HandshakeOpened { .. }
+            | Change::HandshakeStateChanged { .. }
+            | Change::RegionOptStatusChanged { .. }
+            | Change::ConfigRecording { .. }
+            | Change::HubEnabled { .. }
+            | Change::HubDisabled { .. }
+            | Change::StandardsStatus { .. }
+            | Change::ControlsDisabled { .. }
+            | Change::HubSettings { .. }
+            | Change::AdministratorDesignated { .. }
+            | Change::AdministratorRemovalStarted { .. }
+            | Change::AdministratorRemoved { .. }
+            | Change::MemberRecordPurged { .. }
+            | Change::AggregatorDeleted { .. }
+            | Change::CentralConfigurationRequested { .. }
+            | Change::CentralConfigurationEnabled
+            | Change::CentralConfigurationEnded
+            | Change::PolicyDeleted { .. }
+            | Change::AssociationApplied { .. }
+            | Change::AssociationRemoved { .. }
+            | Change::NodeAssociationStatus { .. } => false,
         }
     }
 }
@@ -491,6 +507,8 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         }
         Change::AccountRegionAssociation { account, region, value, status, message, bump } => {
             let association = &mut world.ar_mut(*account, *region).association;
+            let was_pending = association.status == Some(AssocStatus::Pending);
+            let is_pending = *status == Some(AssocStatus::Pending);
             association.value = *value;
             association.status = *status;
             association.message = message.clone();
@@ -498,6 +516,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
             if *bump {
                 association.generation = association.generation.wrapping_add(1);
             }
+            world.central.pending_results = world.central.pending_results + is_pending as u32 - was_pending as u32;
         }
         Change::NodeAssociationStatus { node, status } => match status {
             Some(status) => {

@@ -15,7 +15,7 @@ use super::{CallerRef, Scenario, Step, symbols};
 use crate::invariants::{Checker, Sometimes, Violation};
 use crate::metrics::{Metrics, MetricsReport};
 use crate::model::{AccountId, Region, SimTime, World, WorldBuilder};
-use crate::rules::{ApiError, Call, Operation, RuleId};
+use crate::rules::{ApiError, Call, EffectInterest, Operation, RuleId};
 use crate::sim::{EventView, Observer, SimConfig, Simulation, Stop};
 use crate::timeline::{Origin, Recording, Timeline, text};
 
@@ -176,6 +176,16 @@ impl Watcher {
 }
 
 impl Observer for Watcher {
+    /// The checker's and, when on, the metrics' (expectations read results, not effects; the
+    /// rules behind effects come from the timeline's counts).
+    fn effect_interest(&self) -> EffectInterest {
+        let checked = self.invariants.effect_interest();
+        match &self.metrics {
+            Some(metrics) => checked.union(metrics.effect_interest()),
+            None => checked,
+        }
+    }
+
     fn at_quiescence(&mut self, world: &World, now: SimTime) {
         self.invariants.at_quiescence(world, now);
     }

@@ -118,6 +118,13 @@ pub struct EventView<'a> {
 /// Hooks into the run loop: invariant checks run here, after every event with that event's
 /// effects, and once at quiescence.
 pub trait Observer {
+    /// Which effects this observer reads from `EventView::outcome`. With summary recording an
+    /// event's outcome lists only those (every effect is still committed and counted by rule in
+    /// the summary); with full recording it lists every effect. Every effect unless the observer
+    /// says otherwise.
+    fn effect_interest(&self) -> rules::EffectInterest {
+        rules::EffectInterest::ALL
+    }
     /// Called after each event is applied.
     fn after_event(&mut self, _world: &World, _event: &EventView<'_>) {}
     /// Called when the queue has emptied, with the time of the last event.
@@ -141,9 +148,13 @@ pub struct ClientStats {
     pub held_back_ms: u64,
 }
 
-/// An observer that does nothing.
+/// An observer that does nothing (and reads no effect).
 pub struct NoObserver;
-impl Observer for NoObserver {}
+impl Observer for NoObserver {
+    fn effect_interest(&self) -> rules::EffectInterest {
+        rules::EffectInterest::NONE
+    }
+}
 
 /// What waits in the queue: the service's follow-up work, a call known now, or a step whose call
 /// is built when it is due. Follow-ups, by far the most numerous, are kept compact (a queue entry
@@ -543,6 +554,7 @@ impl Simulation {
         let mut injected = None;
         let full = self.config.recording == Recording::Full;
         let role = if full { describe::role(&self.world, &call) } else { None };
+        let listed = if full { rules::EffectInterest::ALL } else { observer.effect_interest() };
         let mut outcome = match &call.op {
             Op::Api(_) => match self.admit(&call).err().or_else(|| faults.before_call(&call, &mut self.fault_rng)) {
                 Some(error) if error.rule == rules::RuleId::QUOTA_10 => {
@@ -552,13 +564,13 @@ impl Simulation {
                     injected = Some(if error.rule == rules::RuleId::ERR_10 { "throttled" } else { "internal error" });
                     rejected(error, std::mem::take(&mut self.spare_effects))
                 }
-                None => self.apply(&call),
+                None => self.apply(&call, listed),
             },
             Op::Work(_) => {
                 if faults.before_work(&mut call, &mut self.fault_rng) {
                     injected = Some("follow-up failure");
                 }
-                self.apply(&call)
+                self.apply(&call, listed)
             }
         };
         let number = self.timeline.summary.events + 1;
@@ -599,9 +611,10 @@ impl Simulation {
         }
     }
 
-    /// Applies `call` through the rules engine; its follow-ups go straight into the queue, each
-    /// with a delay drawn in the order the engine scheduled them.
-    fn apply(&mut self, call: &Call) -> Outcome {
+    /// Applies `call` through the rules engine, listing the effects `listed` asks for; its
+    /// follow-ups go straight into the queue, each with a delay drawn in the order the engine
+    /// scheduled them.
+    fn apply(&mut self, call: &Call, listed: rules::EffectInterest) -> Outcome {
         let effects = std::mem::take(&mut self.spare_effects);
         let mut scheduler = Scheduler {
             queue: &mut self.queue,
@@ -617,6 +630,7 @@ impl Simulation {
             effects,
             &mut scheduler,
             &mut self.timeline.summary.effects_by_rule,
+            listed,
         );
         // The follow-ups are in the queue already: the outcome lists none.
         Outcome { result, effects, follow_ups: Vec::new() }
