@@ -297,11 +297,12 @@ impl Observer for Checker {
     /// The effects `after_event` looks at: records, hubs, what the same-administrator check reads,
     /// the member limit (LIFE-16), and with the canary on, departures.
     fn effect_interest(&self) -> EffectInterest {
-        let interest = CENTRAL_ADMIN_INPUTS
+        const READS: EffectInterest = CENTRAL_ADMIN_INPUTS
             .with_kind(ChangeKind::MemberRecord)
             .with_kind(ChangeKind::HubEnabled)
             .with_rule(RuleId::LIFE_16);
-        if self.canary { interest.with_kind(ChangeKind::AccountLeft) } else { interest }
+        const READS_WITH_CANARY: EffectInterest = READS.with_kind(ChangeKind::AccountLeft);
+        if self.canary { READS_WITH_CANARY } else { READS }
     }
 
     fn after_event(&mut self, w: &World, event: &EventView<'_>) {

@@ -315,7 +315,7 @@ impl Observer for Metrics {
     /// The effects `after_event` looks at: those that open, close or re-check an exposure window
     /// or an association's settle time.
     fn effect_interest(&self) -> EffectInterest {
-        EffectInterest::kinds(&[
+        const READS: EffectInterest = EffectInterest::kinds(&[
             ChangeKind::AccountJoined,
             ChangeKind::AccountLeft,
             ChangeKind::AccountMoved,
@@ -327,7 +327,8 @@ impl Observer for Metrics {
             ChangeKind::ControlsDisabled,
             ChangeKind::RegionOptStatusChanged,
             ChangeKind::MemberRecord,
-        ])
+        ]);
+        READS
     }
 
     fn phase_started(&mut self, world: &World, now: SimTime, start: PhaseStart<'_>) {

@@ -144,12 +144,8 @@ pub(super) fn start_association(
         }
         Target::Account(_) => None,
     };
-    for account in governed {
-        cascade::retarget(tx, account, scope, parent, RuleId::ASSOC_10);
-    }
-    for account in changed {
-        cascade::retarget(tx, account, scope, None, RuleId::ASSOC_11);
-    }
+    cascade::retarget_each(tx, &governed, scope, parent, RuleId::ASSOC_10);
+    cascade::retarget_each(tx, &changed, scope, None, RuleId::ASSOC_11);
     let (target_id, target_type) = target_ids(tx.w(), target);
     Ok(json!({
         "ConfigurationPolicyId": value_id(tx.w(), value),

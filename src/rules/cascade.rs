@@ -159,6 +159,31 @@ pub(super) fn enrol_org_member(
 /// schedules its application (PENDING); self-managed settles at once, settings kept (ASSOC-6);
 /// unassociated clears the result, settings kept (ASSOC-5, POLICY-11). Returns how many
 /// account-Regions were scheduled.
+/// `retarget` for each of `accounts` in turn, asking for the next account's states ahead: one
+/// account's states lie a kilobyte apart, Region after Region, a stride the hardware prefetcher
+/// does not carry from one account to the next (a root policy re-targets 10,000 accounts).
+pub(super) fn retarget_each(
+    tx: &mut Tx,
+    accounts: &[AccountIdx],
+    regions: RegionSet,
+    parent: Option<(NodeIdx, u32)>,
+    rule: RuleId,
+) {
+    for (i, &account) in accounts.iter().enumerate() {
+        prefetch_regions(tx.w(), accounts.get(i + 1).copied(), regions);
+        retarget(tx, account, regions, parent, rule);
+    }
+}
+
+/// Asks for `account`'s states in `regions` (a hint; nothing if `None`).
+fn prefetch_regions(w: &crate::model::World, account: Option<AccountIdx>, regions: RegionSet) {
+    if let Some(account) = account {
+        for region in regions.iter() {
+            w.prefetch_state(account, region);
+        }
+    }
+}
+
 pub(super) fn retarget(
     tx: &mut Tx,
     account: AccountIdx,
@@ -238,7 +263,9 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
         }
     }
     // Outstanding results would never settle now: clear them all (the rule is organization-wide).
-    for account in tx.w().account_indices().collect::<Vec<_>>() {
+    let accounts: Vec<AccountIdx> = tx.w().account_indices().collect();
+    for (i, &account) in accounts.iter().enumerate() {
+        prefetch_regions(tx.w(), accounts.get(i + 1).copied(), scope);
         for region in scope.iter() {
             if tx.w().ar(account, region).association.value.is_some() {
                 clear_result(tx, account, region, rule);

@@ -55,7 +55,7 @@ impl RuleId {
         (0..super::catalog_data::RULES.len() as u16).map(RuleId)
     }
     /// Dense index, for per-rule counters.
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self.0 as usize
     }
     /// Number of rules in the catalogue.

@@ -50,22 +50,24 @@ impl EffectInterest {
     }
 
     /// These effects too: those of `kind`.
-    pub fn with_kind(mut self, kind: ChangeKind) -> EffectInterest {
+    pub const fn with_kind(mut self, kind: ChangeKind) -> EffectInterest {
         self.kinds |= 1 << kind as u32;
         self
     }
 
     /// These effects too: those citing `rule`, whatever their kind.
-    pub fn with_rule(mut self, rule: RuleId) -> EffectInterest {
+    pub const fn with_rule(mut self, rule: RuleId) -> EffectInterest {
         self.rules[rule.index() / 64] |= 1 << (rule.index() % 64);
         self
     }
 
     /// The effects of interest to either.
-    pub fn union(mut self, other: EffectInterest) -> EffectInterest {
+    pub const fn union(mut self, other: EffectInterest) -> EffectInterest {
         self.kinds |= other.kinds;
-        for (word, theirs) in self.rules.iter_mut().zip(other.rules) {
-            *word |= theirs;
+        let mut i = 0;
+        while i < RULE_WORDS {
+            self.rules[i] |= other.rules[i];
+            i += 1;
         }
         self
     }
