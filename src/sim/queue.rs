@@ -30,7 +30,7 @@
 //! moves one bucket, in order, into lower ones, which are empty then), and `due` is sorted stably
 //! (by time, then by position in the bucket) or inserted into after every event at the same time;
 //! so events at the same instant come out in the order they were scheduled without the queue
-//! storing any sequence number: an entry is its time and its event (64 bytes for the simulator's
+//! storing any sequence number: an entry is its time and its event (48 bytes for the simulator's
 //! events).
 //!
 //! Only taking an event moves `base`; looking ahead (`peek_time`, `pop_until`, `has_due`) leaves it
@@ -66,7 +66,7 @@ const WORDS: usize = BUCKETS / 64;
 /// offset, 11 bits, and the position, below this, share a 32-bit key).
 const SMALL_WINDOW: usize = 128;
 
-/// Events per block (2 KiB of the simulator's 64-byte entries).
+/// Events per block (1.5 KiB of the simulator's 48-byte entries).
 const BLOCK: usize = 32;
 /// No block: block 0 is never used, so that the bucket table starts zeroed (its pages are only
 /// touched where buckets are used).
