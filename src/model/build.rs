@@ -224,7 +224,9 @@ impl WorldBuilder {
             ensure_path(&mut nodes, &mut by_path, path, self.org_number)?;
         }
 
-        let mut accounts: Vec<Account> = Vec::new();
+        // Sized once: `Account` is 32-byte aligned, and growing a vector of such copies it each time.
+        let n_generated: usize = self.generated.iter().map(|(_, n)| *n).sum();
+        let mut accounts: Vec<Account> = Vec::with_capacity(1 + self.accounts.len() + n_generated);
         let mut index: BTreeMap<AccountId, AccountIdx> = BTreeMap::new();
         let management =
             add_account(&mut accounts, &mut index, self.management, Placement::Management, Some(NodeIdx::ROOT))?;
@@ -248,7 +250,7 @@ impl WorldBuilder {
         // OU's set are rebuilt from sorted lists at the end, which is linear, where inserting
         // 10,000 accounts one by one searches the trees each time.
         let mut next_generated = 100_000_000_000u64;
-        let mut generated: Vec<(AccountId, AccountIdx)> = Vec::new();
+        let mut generated: Vec<(AccountId, AccountIdx)> = Vec::with_capacity(n_generated);
         for (path, n) in &self.generated {
             let node = by_path[path.as_str()];
             let mut placed = Vec::with_capacity(*n);
