@@ -110,8 +110,9 @@ pub struct EventView<'a> {
     pub call: &'a Call,
     /// Why it ran.
     pub origin: Origin,
-    /// What it did: the result and the effects (its follow-ups are already queued, so
-    /// `outcome.follow_ups` is empty; they show up as events of their own).
+    /// What it did: the result and the effects, with summary recording only those the observer
+    /// reads (`Observer::effect_interest`); its follow-ups are already queued, so
+    /// `outcome.follow_ups` is empty (they show up as events of their own).
     pub outcome: &'a Outcome,
 }
 
