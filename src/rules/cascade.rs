@@ -155,10 +155,6 @@ pub(super) fn enrol_org_member(
     set_record(tx, region, admin, member, MemberType::Organization, MemberStatus::Enabled, rule);
 }
 
-/// Re-evaluates an account's effective configuration in `regions` (ASSOC-10, ASSOC-17): a policy
-/// schedules its application (PENDING); self-managed settles at once, settings kept (ASSOC-6);
-/// unassociated clears the result, settings kept (ASSOC-5, POLICY-11). Returns how many
-/// account-Regions were scheduled.
 /// `retarget` for each of `accounts` in turn, asking for the next account's states ahead: one
 /// account's states lie a kilobyte apart, Region after Region, a stride the hardware prefetcher
 /// does not carry from one account to the next (a root policy re-targets 10,000 accounts).
@@ -184,6 +180,10 @@ fn prefetch_regions(w: &crate::model::World, account: Option<AccountIdx>, region
     }
 }
 
+/// Re-evaluates an account's effective configuration in `regions` (ASSOC-10, ASSOC-17): a policy
+/// schedules its application (PENDING); self-managed settles at once, settings kept (ASSOC-6);
+/// unassociated clears the result, settings kept (ASSOC-5, POLICY-11). Returns how many
+/// account-Regions were scheduled.
 pub(super) fn retarget(
     tx: &mut Tx,
     account: AccountIdx,

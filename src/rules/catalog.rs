@@ -58,6 +58,8 @@ impl RuleId {
     pub const fn index(self) -> usize {
         self.0 as usize
     }
+    /// Number of rules in the catalogue, as a constant.
+    pub const COUNT: usize = super::catalog_data::RULES.len();
     /// Number of rules in the catalogue.
     pub fn count() -> usize {
         super::catalog_data::RULES.len()

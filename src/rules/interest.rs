@@ -6,11 +6,10 @@
 //! listed.
 
 use super::catalog::RuleId;
-use super::catalog_data::RULES;
 use super::change::ChangeKind;
 
 /// 64-bit words of a set of rules.
-const RULE_WORDS: usize = RULES.len().div_ceil(64);
+const RULE_WORDS: usize = RuleId::COUNT.div_ceil(64);
 
 const _: () = assert!(ChangeKind::VARIANTS_COUNT <= 64, "change kinds fit one 64-bit set");
 

@@ -55,7 +55,7 @@ pub fn apply(world: &mut World, now: SimTime, call: &Call) -> Outcome {
 pub fn apply_reusing(world: &mut World, now: SimTime, call: &Call, buffers: Buffers) -> Outcome {
     let Buffers { effects, mut follow_ups } = buffers;
     follow_ups.clear();
-    let mut effects_by_rule = vec![0; RuleId::count()];
+    let mut effects_by_rule = [0; RuleId::COUNT];
     let (result, effects) =
         apply_scheduling(world, now, call, effects, &mut follow_ups, &mut effects_by_rule, EffectInterest::ALL);
     Outcome { result, effects, follow_ups }

@@ -221,19 +221,6 @@ fn rejected(error: rules::ApiError, mut spare_effects: Vec<rules::Effect>) -> Ou
     Outcome { result: Err(error), effects: spare_effects, follow_ups: Vec::new() }
 }
 
-/// Lists this long are dropped on a helper thread.
-const DROP_ELSEWHERE_FROM: usize = 1 << 16;
-
-/// Drops `list` on a short-lived helper thread if it is long (dropping reads every element, and
-/// the caller need not wait for that), else here. Nothing observable depends on when it happens.
-fn drop_elsewhere<T: Send + 'static>(list: Vec<T>) {
-    if list.len() < DROP_ELSEWHERE_FROM {
-        return;
-    }
-    // If no thread can be started, the closure (and the list with it) is dropped here instead.
-    let _ = std::thread::Builder::new().name("hubsim-drop".into()).spawn(move || drop(list));
-}
-
 /// Which SDK client sends `call`: the caller's, for the call's Region.
 fn client_key(call: &Call) -> (Option<crate::model::AccountId>, crate::model::RegionIdx) {
     match call.caller {
@@ -397,10 +384,8 @@ impl Simulation {
         self.queue.peak_len()
     }
 
-    /// The world and the record. The spare effects list goes to `drop_elsewhere`: after a removed
-    /// administrator's 323,000 effects, freeing it means reading 13 MiB back.
+    /// The world and the record.
     pub fn into_parts(self) -> (World, Timeline) {
-        drop_elsewhere(self.spare_effects);
         (self.world, self.timeline)
     }
 

@@ -496,7 +496,7 @@ mod tests {
             assert_eq!(upcoming[..], popped[..upcoming.len()]);
             seen_lookahead += upcoming.len();
         }
-        assert!(seen_lookahead > 1_000, "the look-ahead reaches past `due`: {seen_lookahead}");
+        assert!(seen_lookahead > 1_000, "the look-ahead reaches into the window: {seen_lookahead}");
     }
 
     /// Against a sort by (time, push order): random pushes interleaved with pops and look-aheads, times
