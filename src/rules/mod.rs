@@ -92,7 +92,12 @@ pub fn apply_scheduling(
     effects.reserve_exact(6);
     let mut tx = Tx { world, now, effects, follow_ups, effects_by_rule, listed, changed: false };
     let result = dispatch(&mut tx, call);
-    assert!(result.is_ok() || !tx.changed, "GEN-3: the failed call {} changed state: {:?}", call.name(), tx.effects);
+    assert!(
+        result.is_ok() || !tx.changed,
+        "GEN-3: the failed call {} changed state (effects listed: {:?})",
+        call.name(),
+        tx.effects
+    );
     (result, tx.effects)
 }
 

@@ -191,6 +191,7 @@ enum Pending {
 }
 
 impl Pending {
+    /// Stores what runs and why, inline when it can.
     fn new(planned: Planned, origin: Origin) -> Pending {
         match (planned, origin) {
             (Planned::Work { region, work }, Origin::FollowUp { delay, scheduled_at, by }) if by <= u32::MAX as u64 => {
@@ -200,6 +201,7 @@ impl Pending {
         }
     }
 
+    /// What runs and why, as they were queued.
     fn into_parts(self) -> (Planned, Origin) {
         match self {
             Pending::Work { work, region, delay, by, scheduled_at } => {
