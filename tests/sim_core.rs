@@ -91,7 +91,7 @@ fn summary_counts_match_a_recount_of_the_entries() {
             .collect();
         assert_eq!(summary, recount, "max_events {max_events}");
         assert!(recount.values().any(|(ok, _)| *ok > 1), "runs of successes were counted");
-        let mut effects_by_rule = vec![0; RuleId::count()];
+        let mut effects_by_rule = vec![0; RuleId::COUNT];
         for effect in sim.timeline().entries.iter().flat_map(|entry| &entry.effects) {
             effects_by_rule[effect.rule.index()] += 1;
         }

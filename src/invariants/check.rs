@@ -313,7 +313,7 @@ impl Observer for Checker {
         // Only what `effect_interest` names, also when the event lists more (full recording):
         // the checks are then the same whichever way the run records.
         let reads = self.effect_interest();
-        for effect in event.outcome.effects.iter().filter(|e| reads.keeps(e.rule, ChangeKind::from(&e.change))) {
+        for effect in event.outcome.effects.iter().filter(|e| reads.keeps_effect(e)) {
             limit_hit |= effect.rule == RuleId::LIFE_16;
             central_admins_inputs |= CENTRAL_ADMIN_INPUTS.has_kind(ChangeKind::from(&effect.change));
             match &effect.change {

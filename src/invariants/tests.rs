@@ -7,7 +7,7 @@ use crate::model::{
     AccountId, AccountIdx, AccountState, MemberRecord, MemberStatus, MemberType, Region, RegionIdx, RegionSet, SimTime,
     World, WorldBuilder,
 };
-use crate::rules::{self, Call, Change, ChangeKind, Effect, Operation, Outcome, RuleId};
+use crate::rules::{self, Call, Change, Effect, Operation, Outcome, RuleId};
 use crate::sim::{EventView, Observer};
 use crate::timeline::Origin;
 
@@ -43,7 +43,7 @@ fn full(w: &World) -> Checker {
 /// check reading an effect it did not ask for misses it in the tests that feed events through this.
 fn listed(checker: &Checker, effects: Vec<Effect>) -> Vec<Effect> {
     let interest = checker.effect_interest();
-    effects.into_iter().filter(|e| interest.keeps(e.rule, ChangeKind::from(&e.change))).collect()
+    effects.into_iter().filter(|e| interest.keeps_effect(e)).collect()
 }
 
 /// Feeds one hand-made event to the incremental check, listing what the checker reads.

@@ -355,7 +355,7 @@ impl Observer for Metrics {
         // Only what `effect_interest` names, also when the event lists more (full recording): the
         // measures are then the same whichever way the run records.
         let reads = self.effect_interest();
-        for effect in event.outcome.effects.iter().filter(|e| reads.keeps(e.rule, ChangeKind::from(&e.change))) {
+        for effect in event.outcome.effects.iter().filter(|e| reads.keeps_effect(e)) {
             match &effect.change {
                 Change::AccountJoined { account, .. } => {
                     for region in w.regions.indices() {

@@ -58,12 +58,8 @@ impl RuleId {
     pub const fn index(self) -> usize {
         self.0 as usize
     }
-    /// Number of rules in the catalogue, as a constant.
-    pub const COUNT: usize = super::catalog_data::RULES.len();
     /// Number of rules in the catalogue.
-    pub fn count() -> usize {
-        super::catalog_data::RULES.len()
-    }
+    pub const COUNT: usize = super::catalog_data::RULES.len();
 }
 
 impl fmt::Display for RuleId {
@@ -94,6 +90,6 @@ mod tests {
         assert_eq!(RuleId::parse("LIFE-12"), Some(RuleId::LIFE_12));
         assert!(RuleId::LIFE_1.info().seed);
         assert_eq!(RuleId::Q_1.info().kind, RuleKind::Convention);
-        assert_eq!(RuleId::count(), 217);
+        assert_eq!(RuleId::COUNT, 217);
     }
 }

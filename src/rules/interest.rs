@@ -7,6 +7,7 @@
 
 use super::catalog::RuleId;
 use super::change::ChangeKind;
+use super::outcome::Effect;
 
 /// 64-bit words of a set of rules.
 const RULE_WORDS: usize = RuleId::COUNT.div_ceil(64);
@@ -69,6 +70,12 @@ impl EffectInterest {
             i += 1;
         }
         self
+    }
+
+    /// Whether `effect` is of interest.
+    #[inline(always)]
+    pub fn keeps_effect(&self, effect: &Effect) -> bool {
+        self.keeps(effect.rule, ChangeKind::from(&effect.change))
     }
 
     /// Whether an effect of `kind` citing `rule` is of interest.

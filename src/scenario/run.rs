@@ -268,7 +268,7 @@ fn play(scenario: &Scenario, world: World, options: &RunOptions) -> Report {
     let mut sim = Simulation::new(world, config);
     let mut watcher = Watcher {
         step_results: BTreeMap::new(),
-        exercised: vec![false; RuleId::count()],
+        exercised: vec![false; RuleId::COUNT],
         invariants: Checker::new(),
         metrics,
     };

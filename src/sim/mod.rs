@@ -165,7 +165,7 @@ enum Planned {
         work: rules::ServiceWork,
     },
     Call {
-        call: Box<Call>,
+        call: Call,
         /// The caller's client already let this attempt go (adaptive mode holds back only what
         /// it has not admitted).
         admitted: bool,
@@ -306,8 +306,7 @@ impl Simulation {
     /// Schedules a call as step `index` at time `at` (not earlier than now).
     pub fn schedule(&mut self, at: SimTime, call: Call, index: usize) {
         let at = at.max(self.now);
-        self.queue
-            .push(at, Pending::new(Planned::Call { call: Box::new(call), admitted: false }, Origin::Step { index }));
+        self.queue.push(at, Pending::new(Planned::Call { call, admitted: false }, Origin::Step { index }));
     }
 
     /// Schedules step `index` at `at`; `builder` makes its call when it is due.
@@ -375,7 +374,7 @@ impl Simulation {
         for send in sends {
             let at = self.client_of(&send.call).send_time(send.at);
             self.client_stats.held_back_ms += at.since(send.at).as_ms();
-            let planned = Planned::Call { call: Box::new(send.call), admitted: true };
+            let planned = Planned::Call { call: send.call, admitted: true };
             self.queue.push(at, Pending::new(planned, Origin::Step { index: send.index }));
         }
     }
@@ -501,7 +500,7 @@ impl Simulation {
                 self.client_stats.backoff_ms += backoff.as_ms();
                 self.client_stats.held_back_ms += held_back.as_ms();
                 let origin = Origin::Retry { index, attempt: attempt + 1, backoff };
-                let planned = Planned::Call { call: Box::new(call.clone()), admitted: true };
+                let planned = Planned::Call { call: call.clone(), admitted: true };
                 self.queue.push(at, Pending::new(planned, origin));
             }
             client::Decision::Done { response_at, gave_up } => {
@@ -544,7 +543,7 @@ impl Simulation {
         let (planned, origin) = scheduled.event.into_parts();
         let (mut call, admitted) = match (planned, origin) {
             (Planned::Work { region, work }, _) => (Call::work(region, work), true),
-            (Planned::Call { call, admitted }, _) => (*call, admitted),
+            (Planned::Call { call, admitted }, _) => (call, admitted),
             (Planned::Step, Origin::Step { index }) => {
                 let builder = self.step_builder.as_mut().expect("planned steps need a step builder");
                 (builder(&self.world, index), false)
@@ -558,7 +557,7 @@ impl Simulation {
             let send = self.client_of(&call).send_time(now);
             if send > self.now {
                 self.client_stats.held_back_ms += send.since(self.now).as_ms();
-                self.queue.push(send, Pending::new(Planned::Call { call: Box::new(call), admitted: true }, origin));
+                self.queue.push(send, Pending::new(Planned::Call { call, admitted: true }, origin));
                 return;
             }
         }

@@ -109,7 +109,7 @@ impl Default for Summary {
         Summary {
             events: 0,
             operations: BTreeMap::new(),
-            effects_by_rule: vec![0; RuleId::count()],
+            effects_by_rule: vec![0; RuleId::COUNT],
             last_event_at: SimTime::ZERO,
             injected_faults: 0,
             peak_queue: 0,
