@@ -155,8 +155,7 @@ fn account_lines(out: &mut String, w: &World, account: AccountIdx, indent: &str)
         let ar = w.ar(account, region);
         let hub = if ar.hub.is_some() { "hub on " } else { "hub off" };
         let member = ar
-            .memberships
-            .iter()
+            .memberships()
             .map(|r| {
                 format!(
                     "{} of {} ({})",
@@ -168,7 +167,7 @@ fn account_lines(out: &mut String, w: &World, account: AccountIdx, indent: &str)
             .collect::<Vec<_>>()
             .join(", ");
         let association =
-            ar.association.status.map(|s| format!("  association {s:?}").to_uppercase()).unwrap_or_default();
+            ar.association().status.map(|s| format!("  association {s:?}").to_uppercase()).unwrap_or_default();
         let _ = writeln!(
             out,
             "{indent}    {:<15} {hub}  {}{association}",

@@ -63,10 +63,7 @@ impl Checker {
         for account in w.account_indices() {
             for region in w.regions.indices() {
                 let ar = w.ar(account, region);
-                for record in &ar.memberships {
-                    recounted.count(w.regions.len(), region, record, 1);
-                }
-                let enabled = ar.memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
+                let enabled = ar.count_memberships(|_, status| status == MemberStatus::Enabled);
                 if enabled > 1 {
                     self.violate(
                         Invariant::OneAdministratorPerMember,
@@ -75,7 +72,8 @@ impl Checker {
                         format!("{} has {enabled} administrators in {}", w.account_id(account), w.regions.get(region)),
                     );
                 }
-                for record in &ar.memberships {
+                for record in ar.memberships() {
+                    recounted.count(w.regions.len(), region, &record, 1);
                     if record.member_type == MemberType::Organization
                         && record.status == MemberStatus::Enabled
                         && !w.in_org(account)
@@ -93,7 +91,7 @@ impl Checker {
                         );
                     }
                 }
-                if ar.association.status == Some(AssocStatus::Pending) {
+                if ar.association().status == Some(AssocStatus::Pending) {
                     self.violate(
                         Invariant::QuiescentPolicyMatch,
                         0,
@@ -182,7 +180,7 @@ impl Checker {
             let Effective::Policy { policy, .. } = w.effective(account) else { continue };
             let content = &w.central.policy(policy).expect("effective policy is live").content;
             for region in scope.iter() {
-                if w.ar(account, region).association.status != Some(AssocStatus::Success) {
+                if w.ar(account, region).association().status != Some(AssocStatus::Success) {
                     continue;
                 }
                 let mismatch = policy_mismatch(w, account, region, content);
@@ -318,8 +316,7 @@ impl Observer for Checker {
             central_admins_inputs |= CENTRAL_ADMIN_INPUTS.has_kind(ChangeKind::from(&effect.change));
             match &effect.change {
                 Change::MemberRecord { region, member, record } => {
-                    let enabled =
-                        w.ar(*member, *region).memberships.iter().filter(|r| r.status == MemberStatus::Enabled).count();
+                    let enabled = w.ar(*member, *region).count_memberships(|_, status| status == MemberStatus::Enabled);
                     if enabled > 1 {
                         self.violate(
                             Invariant::OneAdministratorPerMember,

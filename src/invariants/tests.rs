@@ -115,7 +115,7 @@ fn a_replaced_record_moves_to_the_end_and_the_roster_counts_it_once() {
     w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Created));
     w.put_record(RegionIdx(0), member, record(other, MemberType::Invitation, MemberStatus::Invited));
     w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
-    let admins: Vec<_> = w.ar(member, RegionIdx(0)).memberships.iter().map(|r| r.administrator).collect();
+    let admins: Vec<_> = w.ar(member, RegionIdx(0)).memberships().map(|r| r.administrator).collect();
     assert_eq!(admins, vec![other, da]);
     let roster = w.roster(da, RegionIdx(0)).expect("da has a roster");
     assert_eq!((roster.total, roster.counted, roster.enabled, roster.invitations), (1, 1, 1, 0));
@@ -127,10 +127,10 @@ fn a_replaced_record_moves_to_the_end_and_the_roster_counts_it_once() {
     assert_eq!((theirs.total, theirs.counted, theirs.invitation_counted, theirs.invitations), (1, 0, 0, 1));
     // A purge by DeleteMembers leaves MEMBER-9's marker; a new record clears it.
     w.take_record(RegionIdx(0), da, member, true).expect("the record exists");
-    assert_eq!(w.ar(member, RegionIdx(0)).deleted_by, Some(da));
+    assert_eq!(w.ar(member, RegionIdx(0)).deleted_by(), Some(da));
     assert!(w.roster(da, RegionIdx(0)).is_none(), "an empty roster is dropped");
     w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Enabled));
-    assert_eq!(w.ar(member, RegionIdx(0)).deleted_by, None);
+    assert_eq!(w.ar(member, RegionIdx(0)).deleted_by(), None);
 }
 
 #[test]
@@ -291,7 +291,7 @@ fn a_roster_that_miscounts_its_records_is_caught() {
     w.put_record(RegionIdx(0), member, record(da, MemberType::Organization, MemberStatus::Created));
     assert!(!caught(&full(&w), Invariant::RosterMatchesRecords), "records kept through put/take are counted");
     // A record written behind the roster's back.
-    w.ar_mut(other, RegionIdx(0)).memberships.push(record(da, MemberType::Organization, MemberStatus::Enabled));
+    w.ar_mut(other, RegionIdx(0)).put_membership(record(da, MemberType::Organization, MemberStatus::Enabled));
     let checker = full(&w);
     assert!(caught(&checker, Invariant::RosterMatchesRecords));
     let detail = &checker.violations.iter().find(|v| v.invariant == Invariant::RosterMatchesRecords).unwrap().detail;

@@ -35,7 +35,7 @@ pub fn standing(w: &World, account: AccountIdx, region: RegionIdx) -> Standing {
     if w.is_central_region(region)
         && let Effective::Policy { policy, .. } = w.effective(account)
     {
-        let association = &w.ar(account, region).association;
+        let association = w.ar(account, region).association();
         let applied = association.status == Some(AssocStatus::Success)
             && w.central.policy(policy).is_some_and(|p| policy_mismatch(w, account, region, &p.content).is_none());
         return if applied { Standing::Reached } else { Standing::Exposed };

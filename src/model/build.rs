@@ -285,7 +285,7 @@ impl WorldBuilder {
             accounts[idx.index()].opted_in.insert(r);
         }
 
-        let blank = || ArState { config_recording: true, ..ArState::default() };
+        let blank = ArState::blank;
         let mut ars = super::store::ArStore::filled(n_regions, accounts.len(), blank);
         for preset in &self.hubs {
             let r = region_idx(preset.region)?;
@@ -298,13 +298,12 @@ impl WorldBuilder {
                 standards_pending: StandardSet::EMPTY,
                 standards_incomplete: StandardSet::EMPTY,
                 disabled_controls: ControlSet::EMPTY,
-                params: crate::model::no_params(),
             });
         }
         for (id, region) in &self.config_off {
             let r = region_idx(*region)?;
             let idx = *index.get(id).ok_or(BuildError::UnknownAccount(*id))?;
-            ars.get_mut(idx, r).config_recording = false;
+            ars.get_mut(idx, r).set_config_recording(false);
         }
         let n_in_org = accounts.iter().filter(|a| a.in_org()).count() as u32;
         // A built world is a template: its clones share its states until they write them.

@@ -246,13 +246,13 @@ impl World {
     }
     /// The record between `admin` and `member` in `region`.
     #[inline]
-    pub fn record(&self, admin: AccountIdx, member: AccountIdx, region: RegionIdx) -> Option<&MemberRecord> {
-        self.ar(member, region).memberships.iter().find(|r| r.administrator == admin)
+    pub fn record(&self, admin: AccountIdx, member: AccountIdx, region: RegionIdx) -> Option<MemberRecord> {
+        self.ar(member, region).membership_with(admin)
     }
     /// The record in which `member` is `Enabled` in `region`, if any (MEMBER-3: at most one).
     #[inline]
-    pub fn enabled_membership(&self, member: AccountIdx, region: RegionIdx) -> Option<&MemberRecord> {
-        self.ar(member, region).memberships.iter().find(|r| r.status == MemberStatus::Enabled)
+    pub fn enabled_membership(&self, member: AccountIdx, region: RegionIdx) -> Option<MemberRecord> {
+        self.ar(member, region).find_membership(|_, status| status == MemberStatus::Enabled)
     }
     /// The roster of `admin` in `region` (empty if it has none).
     #[inline]
@@ -276,7 +276,7 @@ impl World {
     /// over the states in memory order, where a pass per Region would stride across all of them.
     pub fn members_in(&self, admin: AccountIdx, regions: RegionSet) -> Vec<(RegionIdx, Vec<AccountIdx>)> {
         let regions = regions.iter().filter(|r| self.has_members(admin, *r)).collect();
-        self.accounts_per_region(regions, |_, state| state.memberships.iter().any(|r| r.administrator == admin))
+        self.accounts_per_region(regions, |_, state| state.is_member_of(admin))
     }
     /// The organization accounts other than `except` whose hub is on, for each of `regions` in
     /// Region order: one pass, like `members_in`.
@@ -344,7 +344,7 @@ impl World {
     }
     /// Whether `account` has an association result still `PENDING` in some Region.
     pub fn has_pending_result(&self, account: AccountIdx) -> bool {
-        self.regions.indices().any(|region| self.ar(account, region).association.status == Some(AssocStatus::Pending))
+        self.regions.indices().any(|region| self.ar(account, region).association().status == Some(AssocStatus::Pending))
     }
     /// Whether `region` is under central configuration ("central(R)" in RULES.md §4).
     pub fn is_central_region(&self, region: RegionIdx) -> bool {
@@ -442,7 +442,7 @@ impl World {
             enabling: RegionSet::EMPTY,
             disabling: RegionSet::EMPTY,
         });
-        self.ars.push(ArState { config_recording: true, ..ArState::default() });
+        self.ars.push(ArState::blank());
         Arc::make_mut(&mut self.account_index).insert(id, idx);
         idx
     }
@@ -451,13 +451,11 @@ impl World {
     /// (a replaced record moves to the end of the member's list, as a new one would), keeping the
     /// administrator's roster and counts in step. A new record ends MEMBER-9's `Deleted` marker.
     pub(crate) fn put_record(&mut self, region: RegionIdx, member: AccountIdx, record: MemberRecord) {
-        let admin = record.administrator;
         let n_regions = self.regions.len();
         self.rosters.count(n_regions, region, &record, 1);
         let ar = self.ars.get_mut(member, region);
-        ar.deleted_by = None;
-        let previous = ar.memberships.iter().position(|r| r.administrator == admin).map(|at| ar.memberships.remove(at));
-        ar.memberships.push(record);
+        ar.set_deleted_by(None);
+        let previous = ar.put_membership(record);
         if let Some(previous) = previous {
             self.rosters.count(n_regions, region, &previous, -1);
         }
@@ -473,9 +471,8 @@ impl World {
         deleted: bool,
     ) -> Option<MemberRecord> {
         let ar = self.ars.get_mut(member, region);
-        let position = ar.memberships.iter().position(|r| r.administrator == admin)?;
-        let record = ar.memberships.remove(position);
-        ar.deleted_by = deleted.then_some(admin);
+        let record = ar.take_membership(admin)?;
+        ar.set_deleted_by(deleted.then_some(admin));
         let row = self.rosters.get_mut(admin).expect("a record always has a roster entry");
         row[region.index()].count(&record, -1);
         if row[region.index()].total == 0 && row.iter().all(|r| r.total == 0) {

@@ -1,7 +1,7 @@
 //! Where per account-Region state lives: copy-on-write chunks of `CHUNK` accounts, each chunk one
 //! `Arc<[ArState]>` holding every Region of its accounts, Region by Region: cascades that walk
 //! one Region's accounts (an administrator removed, a Region's records purged) read eight
-//! neighbouring states at a time instead of striding across every Region's, and a chunk (20 KiB
+//! neighbouring states at a time instead of striding across every Region's, and a chunk (8.5 KiB
 //! at 17 Regions) is small enough that walking it account by account costs no more. Every chunk
 //! has room for `CHUNK` accounts; the last one's unused slots hold blank states nobody reads.
 //!
@@ -139,11 +139,9 @@ impl ArStore {
     /// Asks the processor to start fetching one account-Region's state, without waiting for it.
     #[inline]
     pub(crate) fn prefetch(&self, account: AccountIdx, region: RegionIdx) {
-        // A state is two cache lines (`ArState` is 128 bytes, aligned to 64): one field in each.
+        // A state is one cache line (`ArState` is 64 bytes, aligned to 64).
         if account.index() < self.n_accounts && region.index() < self.n_regions {
-            let state = self.get(account, region);
-            crate::hint::prefetch(&state.association);
-            crate::hint::prefetch(&state.memberships);
+            crate::hint::prefetch(self.get(account, region));
         }
     }
 
@@ -178,6 +176,16 @@ impl ArStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SimTime;
+
+    /// Leaves `n` in a state (as its association's time), to find it again with `mark_of`.
+    fn mark(state: &mut ArState, n: u32) {
+        state.set_association(None, None, None, SimTime(u64::from(n)), false);
+    }
+
+    fn mark_of(state: &ArState) -> u32 {
+        state.association().updated_at.0 as u32
+    }
 
     fn store(accounts: usize, regions: usize) -> ArStore {
         ArStore::filled(regions, accounts, ArState::default)
@@ -188,12 +196,12 @@ mod tests {
         let mut s = store(2 * CHUNK + 3, 3);
         for a in 0..2 * CHUNK as u32 + 3 {
             for r in 0..3u8 {
-                s.get_mut(AccountIdx(a), RegionIdx(r)).association.generation = a * 10 + r as u32;
+                mark(s.get_mut(AccountIdx(a), RegionIdx(r)), a * 10 + r as u32);
             }
         }
         for a in 0..2 * CHUNK as u32 + 3 {
             for r in 0..3u8 {
-                assert_eq!(s.get(AccountIdx(a), RegionIdx(r)).association.generation, a * 10 + r as u32);
+                assert_eq!(mark_of(s.get(AccountIdx(a), RegionIdx(r))), a * 10 + r as u32);
             }
         }
     }
@@ -203,15 +211,15 @@ mod tests {
         let mut original = store(CHUNK + 1, 2);
         original.share();
         let mut copy = original.clone();
-        copy.get_mut(AccountIdx(1), RegionIdx(1)).config_recording = true;
-        assert!(copy.get(AccountIdx(1), RegionIdx(1)).config_recording);
-        assert!(!original.get(AccountIdx(1), RegionIdx(1)).config_recording);
+        copy.get_mut(AccountIdx(1), RegionIdx(1)).set_config_recording(true);
+        assert!(copy.get(AccountIdx(1), RegionIdx(1)).config_recording());
+        assert!(!original.get(AccountIdx(1), RegionIdx(1)).config_recording());
         assert!(matches!(copy.chunks[0], Chunk::Owned(_)), "the written chunk is the copy's own");
         assert!(original.chunks[1].is_shared_with(&copy.chunks[1]), "untouched chunks stay shared");
         // The original writes its own copy of a chunk the clone still shares, and the clone keeps
         // what it had.
-        original.get_mut(AccountIdx(CHUNK as u32), RegionIdx(0)).config_recording = true;
-        assert!(!copy.get(AccountIdx(CHUNK as u32), RegionIdx(0)).config_recording);
+        original.get_mut(AccountIdx(CHUNK as u32), RegionIdx(0)).set_config_recording(true);
+        assert!(!copy.get(AccountIdx(CHUNK as u32), RegionIdx(0)).config_recording());
     }
 
     #[test]
@@ -220,7 +228,7 @@ mod tests {
         original.share();
         let before = original.get(AccountIdx(0), RegionIdx(0)) as *const ArState;
         drop(original.clone());
-        original.get_mut(AccountIdx(0), RegionIdx(0)).config_recording = true;
+        original.get_mut(AccountIdx(0), RegionIdx(0)).set_config_recording(true);
         assert_eq!(original.get(AccountIdx(0), RegionIdx(0)) as *const ArState, before, "same memory");
     }
 
@@ -258,28 +266,24 @@ mod tests {
     fn a_clone_of_an_owned_store_is_a_copy() {
         let original = store(CHUNK, 1);
         let mut copy = original.clone();
-        copy.get_mut(AccountIdx(3), RegionIdx(0)).config_recording = true;
-        assert!(!original.get(AccountIdx(3), RegionIdx(0)).config_recording);
+        copy.get_mut(AccountIdx(3), RegionIdx(0)).set_config_recording(true);
+        assert!(!original.get(AccountIdx(3), RegionIdx(0)).config_recording());
     }
 
     #[test]
     fn pushed_accounts_fill_the_last_chunk_then_open_a_new_one() {
         let mut s = store(CHUNK - 1, 2);
-        s.get_mut(AccountIdx(CHUNK as u32 - 2), RegionIdx(1)).association.generation = 7;
-        let blank = ArState { config_recording: true, ..ArState::default() };
+        mark(s.get_mut(AccountIdx(CHUNK as u32 - 2), RegionIdx(1)), 7);
+        let blank = ArState::blank();
         s.push(blank.clone());
         s.push(blank);
         assert_eq!(s.chunks.len(), 2);
         for account in [CHUNK as u32 - 1, CHUNK as u32] {
             for region in 0..2 {
-                assert!(s.get(AccountIdx(account), RegionIdx(region)).config_recording);
+                assert!(s.get(AccountIdx(account), RegionIdx(region)).config_recording());
             }
         }
-        assert!(!s.get(AccountIdx(0), RegionIdx(0)).config_recording);
-        assert_eq!(
-            s.get(AccountIdx(CHUNK as u32 - 2), RegionIdx(1)).association.generation,
-            7,
-            "a push keeps the rest"
-        );
+        assert!(!s.get(AccountIdx(0), RegionIdx(0)).config_recording());
+        assert_eq!(mark_of(s.get(AccountIdx(CHUNK as u32 - 2), RegionIdx(1))), 7, "a push keeps the rest");
     }
 }

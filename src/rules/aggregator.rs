@@ -145,7 +145,7 @@ fn link_changes(tx: &mut Tx, da: AccountIdx, before: RegionSet) {
         }
         // AGG-6: policies stop in a removed Region; accounts keep their settings there.
         for account in tx.w().account_indices().collect::<Vec<_>>() {
-            if tx.w().ar(account, region).association.value.is_some() {
+            if tx.w().ar(account, region).association().value.is_some() {
                 cascade::clear_result(tx, account, region, RuleId::AGG_6);
             }
         }

@@ -209,12 +209,13 @@ fn account_status_with_message(w: &World, account: AccountIdx) -> (Option<AssocS
     let mut status = None;
     let mut message = None;
     for region in w.central_scope().iter() {
-        let association = &w.ar(account, region).association;
+        let ar = w.ar(account, region);
+        let association = ar.association();
         match association.status {
             Some(AssocStatus::Pending) => return (Some(AssocStatus::Pending), None),
             Some(AssocStatus::Failed) => {
                 status = Some(AssocStatus::Failed);
-                message = message.or_else(|| association.message.clone());
+                message = message.or_else(|| ar.association_message().cloned());
             }
             Some(AssocStatus::Success) if status.is_none() => status = Some(AssocStatus::Success),
             _ => {}
@@ -481,7 +482,7 @@ pub(super) fn apply_policy_work(
     let w = tx.w();
     // TIME-11: later work for the same account-Region supersedes this one. MODEL CHOICE: a
     // superseded result still counts as settled (not failed) in its parent's snapshot.
-    let stale = w.ar(account, region).association.generation != generation;
+    let stale = w.ar(account, region).association().generation != generation;
     let gone = w.central.phase != CentralPhase::Enabled
         || !w.org.trusted_access
         || w.org.delegated_admin.is_none()
@@ -534,7 +535,7 @@ pub(super) fn apply_policy_work(
             let generator = cascade::generator_for(tx, region, Some(da));
             cascade::enable_hub(tx, account, region, StandardSet::EMPTY, generator, RuleId::ASSOC_10);
         }
-        let recording = tx.w().ar(account, region).config_recording;
+        let recording = tx.w().ar(account, region).config_recording();
         let hub = tx.w().hub(account, region).expect("enabled above");
         let current = hub.standards();
         let removing = StandardSet(current.0 & !standards.0);
@@ -570,7 +571,7 @@ pub(super) fn apply_policy_work(
         let disabled = policy_disabled_controls(w, content, region);
         let listed = listed_disabled_controls(content);
         let hub = w.hub(account, region).expect("enabled above");
-        let params = (*content.params != *hub.params).then(|| content.params.clone());
+        let params = (*content.params != *w.ar(account, region).params()).then(|| content.params.clone());
         if hub.disabled_controls != disabled {
             let rule = if disabled.0 != listed.0 { RuleId::CTRL_3 } else { RuleId::POLICY_2 };
             tx.emit(rule, Change::ControlsDisabled { account, region, disabled });

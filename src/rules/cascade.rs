@@ -31,10 +31,11 @@ pub(super) fn enable_hub(
     tx.emit(rule, Change::HubEnabled { account, region, generator });
     // HUB-4 / QUOTA-9: re-enabled within 90 days, the hub gets its settings back (not its
     // standards, which must be enabled again).
-    let retained = tx.w().ar(account, region).retained.as_deref();
+    let retained = tx.w().ar(account, region).retained();
     let now = tx.now;
-    if let Some(old) =
-        retained.filter(|r| now.since(r.disabled_at) < crate::model::SimDuration::from_days(90)).map(|r| r.hub.clone())
+    if let Some((old, old_params)) = retained
+        .filter(|r| now.since(r.disabled_at) < crate::model::SimDuration::from_days(90))
+        .map(|r| (r.hub.clone(), r.params.clone()))
     {
         let hub = tx.w().hub(account, region).expect("just enabled");
         if old.auto_enable_controls != hub.auto_enable_controls {
@@ -46,8 +47,8 @@ pub(super) fn enable_hub(
         if !old.disabled_controls.is_empty() {
             tx.emit(RuleId::HUB_4, Change::ControlsDisabled { account, region, disabled: old.disabled_controls });
         }
-        if !old.params.is_empty() {
-            tx.emit(RuleId::HUB_4, Change::ControlParameters { account, region, params: old.params.clone() });
+        if !old_params.is_empty() {
+            tx.emit(RuleId::HUB_4, Change::ControlParameters { account, region, params: old_params });
         }
     }
     if !standards.is_empty() {
@@ -70,7 +71,7 @@ pub(super) fn generator_for(tx: &Tx, region: RegionIdx, admin: Option<AccountIdx
 /// HUB-4: turns a hub off; every record in which the account is member or administrator in that
 /// Region is purged first (MEMBER-8, "member or administrator disables its hub").
 pub(super) fn disable_hub(tx: &mut Tx, account: AccountIdx, region: RegionIdx, rule: RuleId) {
-    let as_member: Vec<AccountIdx> = tx.w().ar(account, region).memberships.iter().map(|r| r.administrator).collect();
+    let as_member: Vec<AccountIdx> = tx.w().ar(account, region).memberships().map(|r| r.administrator).collect();
     for admin in as_member {
         purge_record(tx, region, admin, account, RuleId::MEMBER_8);
     }
@@ -207,7 +208,7 @@ pub(super) fn retarget(
                         bump: true,
                     },
                 );
-                let generation = tx.w().ar(account, region).association.generation;
+                let generation = tx.w().ar(account, region).association().generation;
                 tx.later(
                     DelayClass::AssociationApply,
                     region,
@@ -227,7 +228,7 @@ pub(super) fn retarget(
                 },
             ),
             Effective::Unassociated => {
-                if tx.w().ar(account, region).association.value.is_some() {
+                if tx.w().ar(account, region).association().value.is_some() {
                     clear_result(tx, account, region, RuleId::ASSOC_5);
                 }
             }
@@ -267,7 +268,7 @@ pub(super) fn end_central(tx: &mut Tx, rule: RuleId, forced: bool) {
     for (i, &account) in accounts.iter().enumerate() {
         prefetch_regions(tx.w(), accounts.get(i + 1).copied(), scope);
         for region in scope.iter() {
-            if tx.w().ar(account, region).association.value.is_some() {
+            if tx.w().ar(account, region).association().value.is_some() {
                 clear_result(tx, account, region, rule);
             }
         }
@@ -419,8 +420,7 @@ pub(super) fn account_left(tx: &mut Tx, account: AccountIdx, rule: RuleId) {
         let org_records: Vec<(AccountIdx, MemberStatus)> = tx
             .w()
             .ar(account, region)
-            .memberships
-            .iter()
+            .memberships()
             .filter(|r| r.member_type == MemberType::Organization)
             .map(|r| (r.administrator, r.status))
             .collect();
@@ -429,7 +429,7 @@ pub(super) fn account_left(tx: &mut Tx, account: AccountIdx, rule: RuleId) {
                 set_record(tx, region, admin, account, MemberType::Organization, MemberStatus::Removed, RuleId::LIFE_2);
             }
         }
-        if tx.w().ar(account, region).association.value.is_some() {
+        if tx.w().ar(account, region).association().value.is_some() {
             clear_result(tx, account, region, RuleId::LIFE_2);
         }
     }

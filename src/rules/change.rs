@@ -375,7 +375,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
                 RegionOptStatus::Disabled => acct.opted_in.remove(*region),
             }
         }
-        Change::ConfigRecording { account, region, on } => world.ar_mut(*account, *region).config_recording = *on,
+        Change::ConfigRecording { account, region, on } => world.ar_mut(*account, *region).set_config_recording(*on),
         Change::HubEnabled { account, region, generator } => {
             let ar = world.ar_mut(*account, *region);
             assert!(ar.hub.is_none(), "HUB-1: enabling a hub that is already on");
@@ -387,13 +387,10 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
                 standards_pending: StandardSet::EMPTY,
                 standards_incomplete: StandardSet::EMPTY,
                 disabled_controls: ControlSet::EMPTY,
-                params: crate::model::no_params(),
             });
         }
         Change::HubDisabled { account, region } => {
-            let ar = world.ar_mut(*account, *region);
-            let hub = ar.hub.take().expect("HUB-4: disabling a hub that is off");
-            ar.retained = Some(Box::new(crate::model::Retained { hub, disabled_at: now }));
+            world.ar_mut(*account, *region).disable_hub(now).expect("HUB-4: disabling a hub that is off");
         }
         Change::StandardsStatus { account, region, standards, status } => {
             let hub = world.ar_mut(*account, *region).hub.as_mut().expect("STD-2: standards live in an enabled hub");
@@ -417,8 +414,9 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
                 .disabled_controls = *disabled;
         }
         Change::ControlParameters { account, region, params } => {
-            world.ar_mut(*account, *region).hub.as_mut().expect("POLICY-4: parameters live in an enabled hub").params =
-                params.clone();
+            let ar = world.ar_mut(*account, *region);
+            assert!(ar.hub.is_some(), "POLICY-4: parameters live in an enabled hub");
+            ar.set_params(params.clone());
         }
         Change::HubSettings { account, region, auto_enable_controls, generator } => {
             let hub = world.ar_mut(*account, *region).hub.as_mut().expect("HUB-2: settings of an enabled hub");
@@ -506,16 +504,10 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
             }
         }
         Change::AccountRegionAssociation { account, region, value, status, message, bump } => {
-            let association = &mut world.ar_mut(*account, *region).association;
-            let was_pending = association.status == Some(AssocStatus::Pending);
+            let ar = world.ar_mut(*account, *region);
+            let was_pending = ar.association().status == Some(AssocStatus::Pending);
             let is_pending = *status == Some(AssocStatus::Pending);
-            association.value = *value;
-            association.status = *status;
-            association.message = message.clone();
-            association.updated_at = now;
-            if *bump {
-                association.generation = association.generation.wrapping_add(1);
-            }
+            ar.set_association(*value, *status, message.clone(), now, *bump);
             world.central.pending_results = world.central.pending_results + is_pending as u32 - was_pending as u32;
         }
         Change::NodeAssociationStatus { node, status } => match status {

@@ -416,15 +416,15 @@ pub(super) fn update_security_control(
     let changes = parse_parameters(control, parameters)?;
     // Control updates are immediate here, so ResourceInUseException (control UPDATING) never
     // arises (documented in the module header).
-    let hub = tx.w().hub(ctx.caller, ctx.region).expect("checked by hub_on");
-    let mut params = (*hub.params).clone();
+    let current = tx.w().ar(ctx.caller, ctx.region).params();
+    let mut params = current.clone();
     for (name, value) in changes {
         match value {
             Some(value) => params.insert((control, name), value),
             None => params.remove(&(control, name)),
         };
     }
-    if params != *hub.params {
+    if params != *current {
         tx.emit(
             RuleId::POLICY_4,
             Change::ControlParameters { account: ctx.caller, region: ctx.region, params: Arc::new(params) },

@@ -165,10 +165,9 @@ pub(super) fn accept_invitation(
 
 /// Pending invitations the caller received here: records in `Invited`, or `Resigned` with a still
 /// acceptable invitation (MEMBER-8).
-fn pending_invitations(w: &World, ctx: Ctx) -> Vec<&MemberRecord> {
+fn pending_invitations(w: &World, ctx: Ctx) -> Vec<MemberRecord> {
     w.ar(ctx.caller, ctx.region)
-        .memberships
-        .iter()
+        .memberships()
         .filter(|r| r.invitation_id().is_some() && matches!(r.status, MemberStatus::Invited | MemberStatus::Resigned))
         .collect()
 }
@@ -201,7 +200,7 @@ pub(super) fn delete_invitations(tx: &mut Tx, ctx: Ctx, member_ids: &[AccountId]
     let mut unprocessed = Vec::new();
     for id in member_ids {
         let member = tx.w().account_idx(*id);
-        let record = member.and_then(|m| tx.w().record(ctx.caller, m, ctx.region)).cloned();
+        let record = member.and_then(|m| tx.w().record(ctx.caller, m, ctx.region));
         match (member, record) {
             (Some(member), Some(record)) if record.status == MemberStatus::Invited => {
                 // Q-5 / MEMBER-8 MODEL CHOICE: the administrator withdraws it; back to Created.
@@ -228,7 +227,7 @@ pub(super) fn list_invitations(w: &World, ctx: Ctx, max_results: Option<u32>) ->
     let limit = access::page_size(max_results, 50)?;
     access::hub_on(w, ctx)?;
     let invitations: Vec<Value> =
-        pending_invitations(w, ctx).into_iter().take(limit).map(|r| invitation_json(w, r)).collect();
+        pending_invitations(w, ctx).into_iter().take(limit).map(|r| invitation_json(w, &r)).collect();
     Ok(json!({ "Invitations": invitations }))
 }
 
@@ -244,7 +243,7 @@ pub(super) fn get_administrator_account(w: &World, ctx: Ctx) -> Result<Response,
     // InvitationId.
     let Some(record) = w.enabled_membership(ctx.caller, ctx.region) else {
         // MEMBER-9 MODEL CHOICE: a deleted member sees `Deleted` until its membership changes.
-        return Ok(match w.ar(ctx.caller, ctx.region).deleted_by {
+        return Ok(match w.ar(ctx.caller, ctx.region).deleted_by() {
             Some(admin) => {
                 let administrator = json!({ "AccountId": w.account_id(admin).to_string(), "MemberStatus": "Deleted" });
                 json!({ "Administrator": administrator, "Master": administrator })
@@ -252,7 +251,7 @@ pub(super) fn get_administrator_account(w: &World, ctx: Ctx) -> Result<Response,
             None => json!({}),
         });
     };
-    let mut administrator = invitation_json(w, record);
+    let mut administrator = invitation_json(w, &record);
     if record.member_type == MemberType::Organization {
         administrator.as_object_mut().expect("object").remove("InvitationId");
     }
@@ -262,7 +261,7 @@ pub(super) fn get_administrator_account(w: &World, ctx: Ctx) -> Result<Response,
 pub(super) fn disassociate_from_administrator_account(tx: &mut Tx, ctx: Ctx) -> Result<Response, ApiError> {
     access::hub_on(tx.w(), ctx)?;
     let w = tx.w();
-    let Some(record) = w.enabled_membership(ctx.caller, ctx.region).cloned() else {
+    let Some(record) = w.enabled_membership(ctx.caller, ctx.region) else {
         return Err(ApiError::new(
             RuleId::ERR_12,
             ErrorCode::ResourceNotFoundException,

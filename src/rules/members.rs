@@ -277,7 +277,7 @@ pub(super) fn list_members(
     let (page, next) = respond::page(listed, page_size, next_token);
     let members: Vec<Value> = page
         .into_iter()
-        .map(|m| respond::member(w, m, w.record(ctx.caller, m, ctx.region).expect("listed from the records")))
+        .map(|m| respond::member(w, m, &w.record(ctx.caller, m, ctx.region).expect("listed from the records")))
         .collect();
     let mut out = json!({ "Members": members });
     if let Some(next) = next {

@@ -60,7 +60,7 @@ pub(super) fn apply_account(tx: &mut Tx, ctx: Ctx, operation: &Operation) -> Res
         StartConfigurationRecorder { .. } | StopConfigurationRecorder { .. } => {
             access::usable_region(tx.w(), ctx)?;
             let on = matches!(operation, StartConfigurationRecorder { .. });
-            if tx.w().ar(ctx.caller, ctx.region).config_recording != on {
+            if tx.w().ar(ctx.caller, ctx.region).config_recording() != on {
                 // POLICY-9: recording is the account's own setting; no policy carries it.
                 tx.emit(RuleId::POLICY_9, Change::ConfigRecording { account: ctx.caller, region: ctx.region, on });
             }

@@ -1471,7 +1471,7 @@ fn policy_work_overtaken_by_disabling_trusted_access_is_superseded() {
     assert_eq!(superseded, 8, "every pending account-Region is superseded:\n{}", rest.text);
     for account in lab.world.account_indices() {
         for region in lab.world.regions.indices() {
-            assert_eq!(lab.world.ar(account, region).association.status, None::<AssocStatus>);
+            assert_eq!(lab.world.ar(account, region).association().status, None::<AssocStatus>);
         }
     }
 }

@@ -47,7 +47,7 @@ pub(super) fn run(tx: &mut Tx, region: RegionIdx, work: &ServiceWork) -> Result<
             let pending = hub.standards_pending;
             if !pending.is_empty() {
                 // STD-2 MODEL CHOICE: without a configuration recorder the standard ends INCOMPLETE.
-                let status = if tx.w().ar(account, region).config_recording {
+                let status = if tx.w().ar(account, region).config_recording() {
                     StandardStatus::Ready
                 } else {
                     StandardStatus::Incomplete
@@ -107,7 +107,7 @@ fn complete_closure(tx: &mut Tx, region: RegionIdx, account: AccountIdx) -> Resu
     }
     // Step 2 MODEL CHOICE: its membership records are purged, not left `Removed`.
     for r in tx.w().regions.indices().collect::<Vec<_>>() {
-        let admins: Vec<AccountIdx> = tx.w().ar(account, r).memberships.iter().map(|m| m.administrator).collect();
+        let admins: Vec<AccountIdx> = tx.w().ar(account, r).memberships().map(|m| m.administrator).collect();
         for admin in admins {
             cascade::purge_record(tx, r, admin, account, RuleId::LIFE_4);
         }

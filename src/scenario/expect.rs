@@ -170,11 +170,8 @@ impl CheckKind {
         let record = |account: &AccountId, region: &RegionIdx, admin: &Option<AccountId>| {
             let member = idx(account)?;
             match admin {
-                Some(a) => w.record(idx(a)?, member, *region).cloned(),
-                None => w
-                    .enabled_membership(member, *region)
-                    .cloned()
-                    .or_else(|| w.ar(member, *region).memberships.first().cloned()),
+                Some(a) => w.record(idx(a)?, member, *region),
+                None => w.enabled_membership(member, *region).or_else(|| w.ar(member, *region).memberships().next()),
             }
         };
         match self {
@@ -247,7 +244,7 @@ impl CheckKind {
             },
             AssociationStatus { target, region } => {
                 let status = match (target.resolve(w), region) {
-                    (Some(Target::Account(a)), Some(r)) => w.ar(a, *r).association.status,
+                    (Some(Target::Account(a)), Some(r)) => w.ar(a, *r).association().status,
                     (Some(Target::Account(a)), None) => crate::rules::associations_status(w, a),
                     (Some(Target::Node(n)), _) => w.central.node_status.get(n).map(|s| s.status),
                     (None, _) => None,
