@@ -41,7 +41,7 @@ pub enum ParamValue {
 /// their defaults.
 pub type ParamMap = BTreeMap<(Control, &'static str), ParamValue>;
 
-/// No custom parameters, shared: a newly enabled hub allocates nothing for its parameters.
+/// No custom parameters, shared: an empty parameter map allocates nothing.
 pub fn no_params() -> Arc<ParamMap> {
     static NONE: std::sync::LazyLock<Arc<ParamMap>> = std::sync::LazyLock::new(|| Arc::new(ParamMap::new()));
     Arc::clone(&NONE)
@@ -118,10 +118,13 @@ pub struct Retained {
 /// account-Region has lives inline: the hub's settings, one membership, the association result and
 /// whether AWS Config records. What few have lives in one boxed `ColdState`, present only while
 /// something is in it: a disabled hub's retained settings, MEMBER-9's deleted marker, an
-/// association's failure message, custom control parameters, a membership's email and invitation,
-/// and any membership beyond the first.
+/// association's failure message, custom control parameters, and every membership after the
+/// inline one. The inline slot holds the first membership unless that one has an email or
+/// invitation (then every membership is out of line); each change keeps this one layout, so that
+/// equal states compare equal and a box exists only while something rare is in it.
 ///
-/// The fields are private so that the two halves stay in step; the accessors read like fields.
+/// The fields other than `hub` are private so that the two halves stay in step; the accessors read
+/// like fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[repr(align(64))]
 pub struct ArState {
@@ -155,7 +158,7 @@ struct ColdState {
     association_message: Option<Arc<str>>,
     /// The enabled hub's custom parameter values (POLICY-4); `None` when all are at defaults.
     params: Option<Arc<ParamMap>>,
-    /// Memberships after the inline one (or every one, when the first has a contact), in order.
+    /// Memberships after the inline one (every one, when the first has a contact), in order.
     memberships: Vec<MemberRecord>,
 }
 
@@ -267,10 +270,6 @@ impl ArState {
         static DEFAULTS: ParamMap = ParamMap::new();
         self.cold.as_ref().and_then(|c| c.params.as_deref()).unwrap_or(&DEFAULTS)
     }
-    /// The custom parameter values, shared with whoever set them; `None` at defaults.
-    pub fn shared_params(&self) -> Option<&Arc<ParamMap>> {
-        self.cold.as_ref()?.params.as_ref()
-    }
     /// Sets the enabled hub's custom parameter values.
     pub fn set_params(&mut self, params: Arc<ParamMap>) {
         let params = (!params.is_empty()).then_some(params);
@@ -361,14 +360,22 @@ impl ArState {
     /// Removes and returns the record with `admin`, if any.
     #[inline]
     pub fn take_membership(&mut self, admin: AccountIdx) -> Option<MemberRecord> {
-        if self.member_type.is_some() && self.member_administrator == admin {
+        let record = if self.member_type.is_some() && self.member_administrator == admin {
             let record = self.inline_membership();
             self.put_inline(None);
-            return record;
+            record
+        } else {
+            let position = self.more_memberships().iter().position(|r| r.administrator == admin)?;
+            let mut record = None;
+            self.edit_cold(|cold| record = Some(cold.memberships.remove(position)));
+            record
+        };
+        if self.member_type.is_none() && self.more_memberships().first().is_some_and(|r| r.contact.is_none()) {
+            // The new first record has no contact: it moves inline, as if it had been put alone.
+            let mut first = None;
+            self.edit_cold(|cold| first = Some(cold.memberships.remove(0)));
+            self.put_inline(first.as_ref());
         }
-        let position = self.more_memberships().iter().position(|r| r.administrator == admin)?;
-        let mut record = None;
-        self.edit_cold(|cold| record = Some(cold.memberships.remove(position)));
         record
     }
 
@@ -438,25 +445,36 @@ mod tests {
     }
 
     /// Memberships behave as the plain list they stand for (replace moves to the end, take
-    /// removes, order kept), whichever of them sit inline or out of line; and a state left with
-    /// nothing rare in it compares equal to one that never had any.
+    /// removes, order kept), whichever of them sit inline or out of line, also beside other rare
+    /// settings; and after every change the state is laid out as one built from the list alone
+    /// would be, so equal states compare equal.
     #[test]
     fn memberships_behave_as_a_list_wherever_they_are_kept() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         let statuses = [MemberStatus::Enabled, MemberStatus::Invited, MemberStatus::Removed];
-        for _ in 0..200 {
+        for round in 0..300 {
+            // Some rounds keep something else out of line all along.
+            let others = |state: &mut ArState| {
+                if round % 3 == 1 {
+                    state.set_deleted_by(Some(AccountIdx(9)));
+                }
+                if round % 3 == 2 {
+                    let params = ParamMap::from([((Control(0), "daysToExpiration"), ParamValue::Integer(3))]);
+                    state.set_params(Arc::new(params));
+                }
+            };
             let mut state = ArState::blank();
+            others(&mut state);
             let mut list: Vec<MemberRecord> = Vec::new();
             for _ in 0..40 {
                 let admin = rng.random_range(0..4);
+                let expected = list.iter().position(|r| r.administrator.0 == admin).map(|at| list.remove(at));
                 if rng.random_bool(0.6) {
                     let new = record(admin, statuses[rng.random_range(0..3)], rng.random_bool(0.3));
-                    let expected = list.iter().position(|r| r.administrator.0 == admin).map(|at| list.remove(at));
                     list.push(new.clone());
                     assert_eq!(state.put_membership(new), expected);
                 } else {
-                    let expected = list.iter().position(|r| r.administrator.0 == admin).map(|at| list.remove(at));
                     assert_eq!(state.take_membership(AccountIdx(admin)), expected);
                 }
                 assert_eq!(state.memberships().collect::<Vec<_>>(), list);
@@ -468,19 +486,27 @@ mod tests {
                 let enabled = list.iter().filter(|r| r.status == MemberStatus::Enabled);
                 assert_eq!(state.count_memberships(|_, s| s == MemberStatus::Enabled), enabled.clone().count());
                 assert_eq!(state.find_membership(|_, s| s == MemberStatus::Enabled).as_ref(), enabled.clone().next());
+                let mut rebuilt = ArState::blank();
+                others(&mut rebuilt);
+                for record in &list {
+                    rebuilt.put_membership(record.clone());
+                }
+                assert_eq!(state, rebuilt, "laid out as the list alone would be");
             }
             for admin in 0..4 {
                 state.take_membership(AccountIdx(admin));
             }
-            assert_eq!(state, ArState::blank(), "nothing left out of line");
+            let mut expected = ArState::blank();
+            others(&mut expected);
+            assert_eq!(state, expected, "the other settings survive; nothing else is left out of line");
         }
     }
 
-    /// The rare settings come back as they were put, and clearing them frees the out-of-line part.
+    /// The rare settings come back as they were put, disabling a hub keeps its settings and
+    /// parameters, and clearing every rare setting, in any order, frees the out-of-line part.
     #[test]
     fn rare_settings_are_kept_out_of_line_only_while_set() {
-        let mut state = ArState::blank();
-        state.hub = Some(Hub {
+        let hub = Hub {
             subscribed_at: SimTime(5),
             auto_enable_controls: false,
             control_finding_generator: ControlFindingGenerator::StandardControl,
@@ -488,33 +514,53 @@ mod tests {
             standards_pending: StandardSet::EMPTY,
             standards_incomplete: StandardSet::EMPTY,
             disabled_controls: ControlSet::EMPTY,
-        });
-        let mut params = ParamMap::new();
-        params.insert((Control(0), "daysToExpiration"), ParamValue::Integer(14));
-        let params = Arc::new(params);
-        state.set_params(params.clone());
-        assert_eq!(state.params(), &*params);
-        state.set_deleted_by(Some(AccountIdx(3)));
+        };
+        let params = Arc::new(ParamMap::from([((Control(0), "daysToExpiration"), ParamValue::Integer(14))]));
         let message: Arc<str> = Arc::from("AWS Config is not recording");
         let policy = Some(AssocValue::Policy(PolicyIdx(u32::MAX - 2)));
-        state.set_association(policy, Some(AssocStatus::Failed), Some(message.clone()), SimTime(9), true);
-        assert_eq!(state.association_message(), Some(&message));
-        let association = state.association();
-        assert_eq!(
-            (association.value, association.status, association.generation),
-            (policy, Some(AssocStatus::Failed), 1)
-        );
+
+        // Set and cleared in each order: the getters follow, and the box goes with the last one.
+        let orders: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        for order in orders {
+            let mut state = ArState::blank();
+            state.hub = Some(hub.clone());
+            state.set_params(params.clone());
+            state.set_deleted_by(Some(AccountIdx(3)));
+            state.set_association(policy, Some(AssocStatus::Failed), Some(message.clone()), SimTime(9), true);
+            assert_eq!(state.params(), &*params);
+            assert_eq!(state.deleted_by(), Some(AccountIdx(3)));
+            assert_eq!(state.association_message(), Some(&message));
+            let association = state.association();
+            assert_eq!(
+                (association.value, association.status, association.generation),
+                (policy, Some(AssocStatus::Failed), 1)
+            );
+            for (cleared, &which) in order.iter().enumerate() {
+                match which {
+                    0 => state.set_params(Arc::new(ParamMap::new())),
+                    1 => state.set_deleted_by(None),
+                    _ => state.set_association(policy, Some(AssocStatus::Failed), None, SimTime(9), false),
+                }
+                assert_eq!(state.params().is_empty(), order[..=cleared].contains(&0));
+                assert_eq!(state.deleted_by().is_none(), order[..=cleared].contains(&1));
+                assert_eq!(state.association_message().is_none(), order[..=cleared].contains(&2));
+            }
+            let mut inline_only = ArState::blank();
+            inline_only.hub = Some(hub.clone());
+            inline_only.set_association(policy, Some(AssocStatus::Failed), None, SimTime(9), true);
+            assert_eq!(state, inline_only, "nothing left out of line");
+        }
 
         // HUB-4: disabling keeps the settings and their parameters.
-        let hub = state.hub.clone().expect("on");
+        let mut state = ArState::blank();
+        state.hub = Some(hub.clone());
+        state.set_params(params.clone());
         state.disable_hub(SimTime(20)).expect("was on");
-        assert!(state.params().is_empty(), "a disabled hub has no parameters of its own");
+        assert!(state.hub.is_none() && state.params().is_empty(), "a disabled hub has no parameters in force");
         let retained = state.retained().expect("kept");
         assert_eq!((&retained.hub, &retained.params, retained.disabled_at), (&hub, &params, SimTime(20)));
+        assert_eq!(state.disable_hub(SimTime(21)), None, "nothing to disable twice");
 
-        state.set_deleted_by(None);
-        state.set_association(None, None, None, SimTime::ZERO, false);
-        assert_ne!(state, ArState::blank(), "the retained hub is still out of line");
         state.set_association(Some(AssocValue::SelfManaged), None, None, SimTime::ZERO, false);
         assert_eq!(state.association().value, Some(AssocValue::SelfManaged));
     }

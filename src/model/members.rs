@@ -1,7 +1,7 @@
 //! Administrator–member relationships (MEMBER-*) and Security Hub invitations (INV-*).
 //!
 //! A member record is keyed by (administrator, member, Region). It is stored on the member's side
-//! (`ArState::memberships`, usually zero or one entry, the first kept inline) and indexed on the administrator's side by a
+//! (`ArState::memberships`, usually zero or one entry) and indexed on the administrator's side by a
 //! roster per (administrator, Region) that also keeps the counts QUOTA-1 and QUOTA-2 need, so
 //! neither direction requires scanning the organization.
 

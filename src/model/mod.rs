@@ -270,7 +270,7 @@ impl World {
         if !self.has_members(admin, region) {
             return Vec::new();
         }
-        self.account_indices().filter(|m| self.record(admin, *m, region).is_some()).collect()
+        self.account_indices().filter(|m| self.ar(*m, region).is_member_of(admin)).collect()
     }
     /// `members_of` for those of `regions` where `admin` has records, in Region order: one pass
     /// over the states in memory order, where a pass per Region would stride across all of them.

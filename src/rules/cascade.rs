@@ -126,7 +126,7 @@ pub(super) fn set_record(
         member_type,
         status,
         updated_at: tx.now,
-        contact: previous.and_then(|p| p.contact.clone()),
+        contact: previous.and_then(|p| p.contact),
     };
     tx.emit(rule, Change::MemberRecord { region, member, record });
 }

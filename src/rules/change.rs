@@ -379,6 +379,7 @@ pub fn commit(world: &mut World, now: SimTime, change: &Change) {
         Change::HubEnabled { account, region, generator } => {
             let ar = world.ar_mut(*account, *region);
             assert!(ar.hub.is_none(), "HUB-1: enabling a hub that is already on");
+            assert!(ar.params().is_empty(), "HUB-4: a disabled hub's parameters are retained, not left in place");
             ar.hub = Some(Hub {
                 subscribed_at: now,
                 auto_enable_controls: true,

@@ -28,7 +28,7 @@ pub(super) fn invite_members(tx: &mut Tx, ctx: Ctx, ids: &[AccountId]) -> Result
     for id in ids {
         let w = tx.w();
         let Some((member, record)) =
-            w.account_idx(*id).and_then(|m| w.record(ctx.caller, m, ctx.region).map(|r| (m, r.clone())))
+            w.account_idx(*id).and_then(|m| w.record(ctx.caller, m, ctx.region).map(|r| (m, r)))
         else {
             unprocessed.push(Unprocessed::new(id, "NOT_MEMBER", "Create the member with CreateMembers first (INV-2)"));
             continue;
@@ -183,7 +183,7 @@ pub(super) fn decline_invitations(tx: &mut Tx, ctx: Ctx, admin_ids: &[AccountId]
             None => unprocessed.push(Unprocessed::new(id, "NO_INVITATION", "No pending invitation from this account")),
             Some(admin) => {
                 // MEMBER-8: Invited → Resigned; the invitation is deleted.
-                let record = tx.w().record(admin, ctx.caller, ctx.region).expect("pending").clone();
+                let record = tx.w().record(admin, ctx.caller, ctx.region).expect("pending");
                 let record =
                     MemberRecord { status: MemberStatus::Resigned, updated_at: tx.now, ..record }.without_invitation();
                 tx.emit(RuleId::MEMBER_8, Change::MemberRecord { region: ctx.region, member: ctx.caller, record });

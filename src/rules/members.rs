@@ -152,7 +152,7 @@ fn create_member(tx: &mut Tx, ctx: Ctx, detail: &AccountDetails, caller_is_org_a
 fn records_of(w: &World, ctx: Ctx, ids: &[AccountId]) -> Vec<(AccountId, Option<(AccountIdx, MemberRecord)>)> {
     ids.iter()
         .map(|id| {
-            let found = w.account_idx(*id).and_then(|m| w.record(ctx.caller, m, ctx.region).map(|r| (m, r.clone())));
+            let found = w.account_idx(*id).and_then(|m| w.record(ctx.caller, m, ctx.region).map(|r| (m, r)));
             (*id, found)
         })
         .collect()

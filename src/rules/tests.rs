@@ -635,6 +635,31 @@ fn standards_batches_and_control_updates() {
     assert_eq!(enabled.response()["StandardsSubscriptions"].as_array().unwrap().len(), 2);
 }
 
+/// HUB-4: a hub re-enabled within 90 days gets its custom control parameters back with its other
+/// settings; a hub turned on again starts from the defaults until then, and a parameter set back
+/// to its default leaves nothing custom.
+#[test]
+fn custom_parameters_come_back_with_a_hub_reenabled_within_90_days() {
+    let mut lab = Lab::new();
+    let (prod, us) = (lab.idx(PROD), lab.region(US));
+    let acm = |value: Value| {
+        json!({"Operation": "UpdateSecurityControl", "SecurityControlId": "ACM.1",
+            "Parameters": {"daysToExpiration": value}})
+    };
+    lab.run(PROD, US, json!({"Operation": "EnableSecurityHub", "EnableDefaultStandards": false})).ok();
+    lab.call(PROD, US, acm(json!({"ValueType": "CUSTOM", "Value": {"Integer": 60}}))).ok();
+    lab.run(PROD, US, json!({"Operation": "DisableSecurityHub"}))
+        .ok()
+        .has("HUB-4", "333333333333 us-east-1: Security Hub disabled");
+    assert!(lab.world.ar(prod, us).params().is_empty(), "kept with the retained hub, not in force");
+    lab.run(PROD, US, json!({"Operation": "EnableSecurityHub", "EnableDefaultStandards": false}))
+        .ok()
+        .has("HUB-4", "333333333333 us-east-1: custom control parameters = ACM.1.daysToExpiration={\"Integer\":60}");
+    assert_eq!(lab.world.ar(prod, us).params().len(), 1);
+    lab.call(PROD, US, acm(json!({"ValueType": "DEFAULT"}))).ok();
+    assert!(lab.world.ar(prod, us).params().is_empty(), "back at the default");
+}
+
 #[test]
 fn disabling_security_hub_is_refused_for_administrators_and_members() {
     let mut lab = Lab::new();
