@@ -343,10 +343,7 @@ impl ArState {
         if record.contact.is_none() && self.cold.is_none() && (self.member_type.is_none() || inline_is_admins) {
             // The only record (or none): it stays the only one, inline.
             let previous = self.inline_membership();
-            self.member_type = Some(record.member_type);
-            self.member_status = record.status;
-            self.member_administrator = record.administrator;
-            self.member_updated_at = record.updated_at;
+            self.put_inline(Some(&record));
             return previous;
         }
         let previous = self.take_membership(record.administrator);
