@@ -157,7 +157,7 @@ pub(super) fn enrol_org_member(
 }
 
 /// `retarget` for each of `accounts` in turn, asking for the next account's states ahead: one
-/// account's states lie a kilobyte apart, Region after Region, a stride the hardware prefetcher
+/// account's states lie half a kilobyte apart, Region after Region, a stride the hardware prefetcher
 /// does not carry from one account to the next (a root policy re-targets 10,000 accounts).
 pub(super) fn retarget_each(
     tx: &mut Tx,

@@ -517,10 +517,11 @@ impl Simulation {
 
     /// Every `PREFETCH_AHEAD` events, asks for the states of the next `PREFETCH_AHEAD` at once: a
     /// policy reaching 170,000 account-Regions touches them in random order, and each miss (cache
-    /// and TLB) would otherwise stall the processor on its own. Eight at a time (three lines each)
-    /// is about what the core's miss buffers hold: 16 or 32 measured slower, the surplus stalling
-    /// the prefetches themselves; prefetching again as soon as fewer than eight could be told
-    /// apart measured slower too.
+    /// and TLB) would otherwise stall the processor on its own. Eight at a time (two lines each: the
+    /// account's placement and its 64-byte state) is about what the core's miss buffers hold: with
+    /// 128-byte states, 16 or 32 measured slower, the surplus stalling the prefetches themselves,
+    /// and with 64-byte ones 12 and 16 measured no faster; prefetching again as soon as fewer than
+    /// eight could be told apart measured slower too.
     fn prefetch_upcoming(&mut self) {
         const PREFETCH_AHEAD: u32 = 8;
         if self.until_prefetch > 0 {
